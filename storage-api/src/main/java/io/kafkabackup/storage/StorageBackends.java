@@ -1,0 +1,381 @@
+package io.kafkabackup.storage;
+
+import io.kafkabackup.storage.layer.LoggingStorageBackend;
+import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.StorageBackendProvider;
+import io.kafkabackup.storage.spi.StorageConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+
+/**
+ * Opens a {@link StorageBackend} from configuration, choosing the provider named by
+ * {@code storage.backend} among those found on the classpath:
+ *
+ * <pre>{@code
+ * storage.backend=filesystem
+ * storage.filesystem.root=/data/backups
+ * storage.prefix=prod
+ * }</pre>
+ *
+ * <p>Only keys starting with {@code storage.} are read, so a larger application's properties can be
+ * passed as they are. Validation is strict: a missing {@code storage.backend}, an unknown provider, an
+ * unknown {@code storage.*} key or a missing required key fails with an
+ * {@link InvalidConfigurationException} naming the key; the factory never falls back to another
+ * backend. Settings of other providers found on the classpath are ignored, so switching backends means
+ * changing {@code storage.backend} alone.
+ *
+ * <p>Backends it opens are wrapped in a logging layer and, when Micrometer is on the classpath, a
+ * metrics layer (disable with {@code storage.metrics.enabled=false}).
+ */
+public final class StorageBackends {
+  /** Selects the provider: {@code filesystem}, {@code s3}, {@code azure} or a third party's type. */
+  public static final String BACKEND = "storage.backend";
+  /** Confines the backend to a part of the store, such as {@code prod/cluster-a}. */
+  public static final String PREFIX = "storage.prefix";
+  /** {@code false} turns the Micrometer layer off; default {@code true} when Micrometer is present. */
+  public static final String METRICS_ENABLED = "storage.metrics.enabled";
+
+  private static final List<String> COMMON_KEYS = List.of(BACKEND, PREFIX, METRICS_ENABLED);
+  private static final String MICROMETER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+
+  private StorageBackends() {
+  }
+
+  /**
+   * Opens a backend from a configuration map, with the process environment for fallbacks.
+   *
+   * @param config keys and values; keys not starting with {@code storage.} are ignored
+   * @return the backend; the caller closes it
+   * @throws InvalidConfigurationException naming the offending key
+   */
+  public static StorageBackend open(Map<String, String> config) {
+    return builder().config(config).open();
+  }
+
+  /**
+   * Opens a backend from properties, with the process environment for fallbacks.
+   *
+   * @param properties keys and values; keys not starting with {@code storage.} are ignored
+   * @return the backend; the caller closes it
+   * @throws InvalidConfigurationException naming the offending key
+   */
+  public static StorageBackend open(Properties properties) {
+    return builder().config(properties).open();
+  }
+
+  /**
+   * The providers found on the context class loader's classpath.
+   *
+   * @return providers sorted by type
+   */
+  public static List<StorageBackendProvider> providers() {
+    return builder().providers();
+  }
+
+  /**
+   * Starts configuring a factory call.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Options for opening a backend. */
+  public static final class Builder {
+    private final Map<String, String> config = new LinkedHashMap<>();
+    private Map<String, String> environment = System.getenv();
+    private ClassLoader classLoader;
+    private Object meterRegistry;
+    private final List<UnaryOperator<StorageBackend>> layers = new ArrayList<>();
+
+    private Builder() {
+    }
+
+    /**
+     * Adds configuration entries; later entries replace earlier ones.
+     *
+     * @param entries keys and values
+     * @return this builder
+     */
+    public Builder config(Map<String, String> entries) {
+      entries.forEach((k, v) -> config.put(Objects.requireNonNull(k, "config key"),
+          Objects.requireNonNull(v, () -> "value of " + k)));
+      return this;
+    }
+
+    /**
+     * Adds configuration entries from properties.
+     *
+     * @param properties keys and values
+     * @return this builder
+     */
+    public Builder config(Properties properties) {
+      properties.stringPropertyNames().forEach(k -> config.put(k, properties.getProperty(k)));
+      return this;
+    }
+
+    /**
+     * Sets one configuration entry.
+     *
+     * @param key the key
+     * @param value the value
+     * @return this builder
+     */
+    public Builder set(String key, String value) {
+      config.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, () -> "value of " + key));
+      return this;
+    }
+
+    /**
+     * Replaces the environment consulted for fallbacks (the process environment by default); useful in
+     * tests and for sandboxed applications.
+     *
+     * @param environment variable names and values
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(environment);
+      return this;
+    }
+
+    /**
+     * Sets the class loader providers are loaded from (the thread's context class loader by default).
+     *
+     * @param classLoader the loader
+     * @return this builder
+     */
+    public Builder classLoader(ClassLoader classLoader) {
+      this.classLoader = classLoader;
+      return this;
+    }
+
+    /**
+     * Records metrics into this registry instead of Micrometer's global registry.
+     *
+     * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
+     * @return this builder
+     */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      // Kept as Object so that this class loads without Micrometer on the classpath.
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Adds a layer (a decorator) around the backend, outside the built-in layers. Layers added first
+     * sit closest to the backend.
+     *
+     * @param layer wraps a backend
+     * @return this builder
+     */
+    public Builder layer(UnaryOperator<StorageBackend> layer) {
+      layers.add(Objects.requireNonNull(layer, "layer"));
+      return this;
+    }
+
+    /**
+     * The providers this builder's class loader finds.
+     *
+     * @return providers sorted by type
+     */
+    public List<StorageBackendProvider> providers() {
+      ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+      List<StorageBackendProvider> found = new ArrayList<>();
+      ServiceLoader.load(StorageBackendProvider.class, loader).forEach(found::add);
+      found.sort(Comparator.comparing(StorageBackendProvider::type));
+      return Collections.unmodifiableList(found);
+    }
+
+    /**
+     * Validates the configuration and opens the backend it names.
+     *
+     * @return the backend; the caller closes it
+     * @throws InvalidConfigurationException naming the offending key
+     */
+    public StorageBackend open() {
+      Map<String, String> storageKeys = new TreeMap<>();
+      config.forEach((k, v) -> {
+        if (k.startsWith("storage.")) {
+          storageKeys.put(k, v);
+        }
+      });
+      List<StorageBackendProvider> providers = providers();
+      StorageBackendProvider provider = selectProvider(storageKeys.get(BACKEND), providers);
+      checkForUnknownKeys(storageKeys, provider, providers);
+
+      KeyPrefix prefix;
+      try {
+        prefix = KeyPrefix.of(storageKeys.get(PREFIX));
+      } catch (InvalidObjectKeyException e) {
+        throw new InvalidConfigurationException(PREFIX, PREFIX + ": " + e.getMessage(), e);
+      }
+      boolean metrics = parseBoolean(METRICS_ENABLED, storageKeys.getOrDefault(METRICS_ENABLED, "true"));
+      StorageConfig resolved = resolve(provider, storageKeys, prefix);
+
+      StorageBackend backend = provider.open(resolved);
+      try {
+        if (metrics && micrometerPresent()) {
+          backend = MetricsLayer.wrap(backend, meterRegistry);
+        }
+        backend = new LoggingStorageBackend(backend);
+        for (UnaryOperator<StorageBackend> layer : layers) {
+          backend = Objects.requireNonNull(layer.apply(backend), "layer returned null");
+        }
+        return backend;
+      } catch (RuntimeException | Error e) {
+        backend.close();
+        throw e;
+      }
+    }
+
+    private StorageConfig resolve(StorageBackendProvider provider, Map<String, String> storageKeys, KeyPrefix prefix) {
+      Map<ConfigKey, StorageConfig.Value> values = new LinkedHashMap<>();
+      for (ConfigKey key : provider.configKeys()) {
+        String fullName = key.fullName(provider.type());
+        StorageConfig.Value value = null;
+        String raw = storageKeys.get(fullName);
+        if (raw != null && !raw.isBlank()) {
+          value = new StorageConfig.Value(key.parse(fullName, raw), StorageConfig.Source.CONFIG, fullName);
+        } else {
+          for (String env : key.envVars()) {
+            String fromEnv = environment.get(env);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+              value = new StorageConfig.Value(key.parse(fullName + " (from " + env + ")", fromEnv),
+                  StorageConfig.Source.ENVIRONMENT, env);
+              break;
+            }
+          }
+        }
+        if (value == null && key.defaultValue().isPresent()) {
+          value = new StorageConfig.Value(key.parse(fullName, key.defaultValue().get()),
+              StorageConfig.Source.DEFAULT, fullName);
+        }
+        if (value == null && key.required()) {
+          throw new InvalidConfigurationException(fullName, fullName + " is required for storage.backend="
+              + provider.type() + (key.envVars().isEmpty() ? "" : " (or set " + String.join(" or ", key.envVars()) + ")")
+              + ": " + key.description());
+        }
+        if (value != null) {
+          values.put(key, value);
+        }
+      }
+      return new StorageConfig(provider.type(), prefix, values);
+    }
+  }
+
+  private static StorageBackendProvider selectProvider(String requested, List<StorageBackendProvider> providers) {
+    String types = providers.stream().map(StorageBackendProvider::type).collect(Collectors.joining(", ", "[", "]"));
+    if (requested == null || requested.isBlank()) {
+      throw new InvalidConfigurationException(BACKEND, BACKEND + " is required; providers on the classpath: " + types);
+    }
+    String type = requested.trim();
+    Map<String, StorageBackendProvider> byType = new LinkedHashMap<>();
+    for (StorageBackendProvider p : providers) {
+      StorageBackendProvider previous = byType.putIfAbsent(p.type(), p);
+      if (previous != null) {
+        throw new InvalidConfigurationException(BACKEND, "two providers on the classpath claim type '" + p.type()
+            + "': " + previous.getClass().getName() + " and " + p.getClass().getName());
+      }
+    }
+    StorageBackendProvider provider = byType.get(type);
+    if (provider == null) {
+      throw new InvalidConfigurationException(BACKEND, BACKEND + "=" + type + ": no provider of type '" + type
+          + "' on the classpath (add its module, e.g. storage-" + type + "); providers found: " + types
+          + closest(type, byType.keySet()).map(s -> "; did you mean '" + s + "'?").orElse(""));
+    }
+    return provider;
+  }
+
+  private static void checkForUnknownKeys(Map<String, String> storageKeys, StorageBackendProvider selected,
+      List<StorageBackendProvider> providers) {
+    List<String> known = new ArrayList<>(COMMON_KEYS);
+    selected.configKeys().forEach(k -> known.add(k.fullName(selected.type())));
+    for (String key : storageKeys.keySet()) {
+      if (known.contains(key)) {
+        continue;
+      }
+      boolean otherProvidersSection = providers.stream()
+          .anyMatch(p -> p != selected && key.startsWith("storage." + p.type() + "."));
+      if (otherProvidersSection) {
+        continue;
+      }
+      List<String> candidates = new ArrayList<>(known);
+      providers.forEach(p -> p.configKeys().forEach(k -> candidates.add(k.fullName(p.type()))));
+      throw new InvalidConfigurationException(key, "unknown configuration key '" + key + "'"
+          + closest(key, candidates).map(s -> "; did you mean '" + s + "'?").orElse("")
+          + "; keys of storage.backend=" + selected.type() + ": " + known);
+    }
+  }
+
+  private static boolean parseBoolean(String key, String value) {
+    String v = value.trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new InvalidConfigurationException(key, key + ": '" + value + "' is not a boolean (true or false)");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  private static boolean micrometerPresent() {
+    try {
+      Class.forName(MICROMETER_REGISTRY, false, StorageBackends.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
+  }
+
+  /** The candidate closest to {@code text} by edit distance, if it is plausibly a typo of it. */
+  static Optional<String> closest(String text, Iterable<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = editDistance(text, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, text.length() / 4) ? Optional.of(best) : Optional.empty();
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** Keeps every Micrometer reference in one class, loaded only when Micrometer is present. */
+  private static final class MetricsLayer {
+    static StorageBackend wrap(StorageBackend backend, Object registry) {
+      io.micrometer.core.instrument.MeterRegistry r = registry != null
+          ? (io.micrometer.core.instrument.MeterRegistry) registry
+          : io.micrometer.core.instrument.Metrics.globalRegistry;
+      return new io.kafkabackup.storage.layer.MeteredStorageBackend(backend, r);
+    }
+  }
+}
