@@ -3,7 +3,6 @@ package io.kafkabackup.storage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -245,7 +244,7 @@ public interface StorageBackend extends AutoCloseable {
     try (InputStream in = openStream(source)) {
       return put(target, in, meta.size(), options);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new StorageException("failed to copy '" + source + "' to '" + target + "': " + e.getMessage(), e, true);
     }
   }
 

@@ -221,13 +221,15 @@ public final class StorageBackends {
       } catch (InvalidObjectKeyException e) {
         throw new InvalidConfigurationException(PREFIX, PREFIX + ": " + e.getMessage(), e);
       }
-      boolean metrics = parseBoolean(METRICS_ENABLED, storageKeys.getOrDefault(METRICS_ENABLED, "true"));
-      StorageConfig resolved = resolve(provider, storageKeys, prefix);
+      boolean metrics = parseBoolean(METRICS_ENABLED, storageKeys.getOrDefault(METRICS_ENABLED, "true"))
+          && micrometerPresent();
+      Object registry = metrics ? MetricsLayer.registry(meterRegistry) : null;
+      StorageConfig resolved = resolve(provider, storageKeys, prefix, registry);
 
       StorageBackend backend = provider.open(resolved);
       try {
-        if (metrics && micrometerPresent()) {
-          backend = MetricsLayer.wrap(backend, meterRegistry);
+        if (registry != null) {
+          backend = MetricsLayer.wrap(backend, registry);
         }
         backend = new LoggingStorageBackend(backend);
         for (UnaryOperator<StorageBackend> layer : layers) {
@@ -240,7 +242,8 @@ public final class StorageBackends {
       }
     }
 
-    private StorageConfig resolve(StorageBackendProvider provider, Map<String, String> storageKeys, KeyPrefix prefix) {
+    private StorageConfig resolve(StorageBackendProvider provider, Map<String, String> storageKeys, KeyPrefix prefix,
+        Object registry) {
       Map<ConfigKey, StorageConfig.Value> values = new LinkedHashMap<>();
       for (ConfigKey key : provider.configKeys()) {
         String fullName = key.fullName(provider.type());
@@ -271,7 +274,7 @@ public final class StorageBackends {
           values.put(key, value);
         }
       }
-      return new StorageConfig(provider.type(), prefix, values);
+      return new StorageConfig(provider.type(), prefix, values, registry);
     }
   }
 
@@ -371,10 +374,12 @@ public final class StorageBackends {
 
   /** Keeps every Micrometer reference in one class, loaded only when Micrometer is present. */
   private static final class MetricsLayer {
+    static Object registry(Object configured) {
+      return configured != null ? configured : io.micrometer.core.instrument.Metrics.globalRegistry;
+    }
+
     static StorageBackend wrap(StorageBackend backend, Object registry) {
-      io.micrometer.core.instrument.MeterRegistry r = registry != null
-          ? (io.micrometer.core.instrument.MeterRegistry) registry
-          : io.micrometer.core.instrument.Metrics.globalRegistry;
+      io.micrometer.core.instrument.MeterRegistry r = (io.micrometer.core.instrument.MeterRegistry) registry;
       return new io.kafkabackup.storage.layer.MeteredStorageBackend(backend, r);
     }
   }

@@ -54,6 +54,7 @@ public final class StorageConfig {
   private final String providerType;
   private final KeyPrefix prefix;
   private final Map<ConfigKey, Value> values;
+  private final Object meterRegistry;
 
   /**
    * Creates a configuration; the factory does this after validation.
@@ -61,11 +62,24 @@ public final class StorageConfig {
    * @param providerType the provider's type, such as {@code azure}
    * @param prefix the key prefix from {@code storage.prefix}
    * @param values the resolved values of the provider's keys that have one
+   * @param meterRegistry a Micrometer {@code MeterRegistry} for provider-level metrics, or {@code null}
    */
-  public StorageConfig(String providerType, KeyPrefix prefix, Map<ConfigKey, Value> values) {
+  public StorageConfig(String providerType, KeyPrefix prefix, Map<ConfigKey, Value> values, Object meterRegistry) {
     this.providerType = Objects.requireNonNull(providerType, "providerType");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.meterRegistry = meterRegistry;
+  }
+
+  /**
+   * Where a provider records its own metrics (such as per-request counts), typed as {@code Object} so
+   * that providers without Micrometer need not load it.
+   *
+   * @return a {@code io.micrometer.core.instrument.MeterRegistry}, or empty if metrics are off or
+   *     Micrometer is absent
+   */
+  public Optional<Object> meterRegistry() {
+    return Optional.ofNullable(meterRegistry);
   }
 
   /**

@@ -55,7 +55,7 @@ class ConfigKeyTest {
     assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
 
     StorageConfig config = new StorageConfig("azure", KeyPrefix.of("prod"), Map.of(
-        SECRET, new StorageConfig.Value("c2VjcmV0LWtleQ==", StorageConfig.Source.ENVIRONMENT, "AZURE_STORAGE_KEY")));
+        SECRET, new StorageConfig.Value("c2VjcmV0LWtleQ==", StorageConfig.Source.ENVIRONMENT, "AZURE_STORAGE_KEY")), null);
     assertFalse(config.toString().contains("c2VjcmV0LWtleQ=="), config.toString());
     assertTrue(config.toString().contains("storage.azure.account-key=****"), config.toString());
     assertTrue(config.toString().contains("AZURE_STORAGE_KEY"), config.toString());

@@ -19,6 +19,7 @@ import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.UnsupportedStorageOperationException;
 import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.spi.AbstractObjectWriter;
+import io.kafkabackup.storage.spi.StreamUploads;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,7 @@ public final class FileSystemBackend implements StorageBackend {
   private static final String XATTR_VERSION = "kbs.version";
   private static final String XATTR_CONTENT_TYPE = "kbs.content-type";
   private static final String XATTR_META = "kbs.meta.";
-  private static final int COPY_BUFFER = 64 * 1024;
+  private static final int WRITE_BUFFER = 64 * 1024;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Cleaner CLEANER = Cleaner.create();
 
@@ -139,44 +140,11 @@ public final class FileSystemBackend implements StorageBackend {
 
   @Override
   public ObjectMetadata put(ObjectKey key, InputStream data, long length, PutOptions options) {
-    ensureOpen();
-    checkMetadataSupported(options);
-    try (FsWriter writer = new FsWriter(key, options)) {
-      long copied;
-      try {
-        copied = copy(data, writer, length);
-      } catch (IOException | RuntimeException e) {
-        writer.abort();
-        throw e;
-      }
-      if (length != UNKNOWN_LENGTH && copied != length) {
-        writer.abort();
-        throw new StorageException("stream for '" + key + "' ended after " + copied + " of " + length
-            + " declared bytes; nothing was stored");
-      }
-      writer.close();
-      return writer.metadata();
+    try {
+      return StreamUploads.write(openWriter(key, options), data, length);
     } catch (IOException e) {
       throw translate(e, key);
     }
-  }
-
-  private static long copy(InputStream in, OutputStream out, long length) throws IOException {
-    byte[] buffer = new byte[COPY_BUFFER];
-    long total = 0;
-    while (length == UNKNOWN_LENGTH || total <= length) {
-      int want = length == UNKNOWN_LENGTH ? buffer.length : (int) Math.min(buffer.length, length - total + 1);
-      int n = in.read(buffer, 0, want);
-      if (n < 0) {
-        break;
-      }
-      out.write(buffer, 0, n);
-      total += n;
-    }
-    if (length != UNKNOWN_LENGTH && total > length) {
-      throw new StorageException("stream has more than the " + length + " declared bytes; nothing was stored");
-    }
-    return total;
   }
 
   @Override
@@ -271,19 +239,6 @@ public final class FileSystemBackend implements StorageBackend {
       // Already gone: delete is idempotent.
     } catch (IOException e) {
       throw translate(e, key);
-    }
-  }
-
-  @Override
-  public ObjectMetadata copy(ObjectKey source, ObjectKey target, WriteMode mode) {
-    ensureOpen();
-    ObjectMetadata meta = stat(source);
-    PutOptions options = PutOptions.builder().mode(mode).contentType(meta.contentType())
-        .metadata(meta.userMetadata()).build();
-    try (InputStream in = openStream(source)) {
-      return put(target, in, meta.size(), options);
-    } catch (IOException e) {
-      throw translate(e, source);
     }
   }
 
@@ -466,7 +421,7 @@ public final class FileSystemBackend implements StorageBackend {
       this.target = pathOf(key);
       this.temp = createTempFile(key, target);
       this.cleanable = CLEANER.register(this, temp);
-      this.out = new BufferedOutputStream(Channels.newOutputStream(temp.channel), COPY_BUFFER);
+      this.out = new BufferedOutputStream(Channels.newOutputStream(temp.channel), WRITE_BUFFER);
     }
 
     @Override
