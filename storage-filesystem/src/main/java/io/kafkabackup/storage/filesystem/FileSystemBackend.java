@@ -135,7 +135,7 @@ public final class FileSystemBackend implements StorageBackend {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(true, true, xattrs, true, 1, Long.MAX_VALUE);
+    return new Capabilities(true, true, xattrs, false, 1, Long.MAX_VALUE);
   }
 
   @Override

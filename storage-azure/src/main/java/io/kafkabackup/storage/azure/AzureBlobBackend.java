@@ -1,0 +1,435 @@
+package io.kafkabackup.storage.azure;
+
+import com.azure.core.http.HttpClient;
+import com.azure.core.http.rest.PagedIterable;
+import com.azure.core.http.rest.PagedResponse;
+import com.azure.core.http.rest.Response;
+import com.azure.core.util.Context;
+import com.azure.core.util.HttpClientOptions;
+import com.azure.core.util.polling.SyncPoller;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.BlobServiceVersion;
+import com.azure.storage.blob.batch.BlobBatchClient;
+import com.azure.storage.blob.batch.BlobBatchClientBuilder;
+import com.azure.storage.blob.batch.BlobBatchStorageException;
+import com.azure.storage.blob.models.BlobCopyInfo;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobProperties;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.options.BlobBeginCopyOptions;
+import com.azure.storage.common.policy.RequestRetryOptions;
+import io.kafkabackup.storage.BulkDeleteException;
+import io.kafkabackup.storage.ByteRange;
+import io.kafkabackup.storage.Capabilities;
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ListOptions;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectMetadata;
+import io.kafkabackup.storage.ObjectNotFoundException;
+import io.kafkabackup.storage.ObjectWriter;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.spi.StreamUploads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StorageBackend} on Azure Blob Storage: one container, optionally below a prefix, holding
+ * block blobs.
+ *
+ * <p>The SDK client, its HTTP client and the credential are built once, when the backend opens, and
+ * shared by every operation and thread. Uploads up to the single-put threshold are one Put Blob; larger
+ * or unknown-length ones are staged as blocks in parallel and committed with one Put Block List, so a
+ * blob appears whole or not at all (see {@code BlockBlobWriter}). Downloads are ranged GETs with
+ * read-ahead, pinned to the first response's etag (see {@code BlobDownloadStream}). Create-only and
+ * if-match map to {@code If-None-Match: *} and {@code If-Match} on the final request. Every request is
+ * retried on 429, 5xx and network errors with backoff that honours {@code Retry-After}, and is logged
+ * and counted with its request ids.
+ */
+public final class AzureBlobBackend implements StorageBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(AzureBlobBackend.class);
+  /** Keys per Blob Batch request: the service's limit. */
+  static final int BATCH_SIZE = 256;
+
+  private final AzureSettings settings;
+  private final KeyPrefix prefix;
+  private final BlobServiceClient service;
+  private final BlobContainerClient container;
+  private final BlobBatchClient batch;
+  private final ThreadPoolExecutor pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  AzureBlobBackend(AzureSettings settings) {
+    this.settings = settings;
+    this.prefix = settings.prefix();
+    AzureCredentials.Selection credential = AzureCredentials.select(settings.config(), settings.accountName());
+    BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
+        .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(settings.connectTimeout())))
+        // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
+        .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
+        .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
+        .addPolicy(new RestCallObserver(settings.meterRegistry()));
+    credential.apply().accept(builder);
+    if (settings.endpoint() != null) {
+      builder.endpoint(settings.endpoint().toString());
+    }
+    if (settings.serviceVersion() != null) {
+      builder.serviceVersion(serviceVersion(settings));
+    }
+    this.service = builder.buildClient();
+    checkTransportSecurity(URI.create(service.getAccountUrl()), settings);
+    this.container = service.getBlobContainerClient(settings.container());
+    this.batch = new BlobBatchClientBuilder(service).buildClient();
+    int threads = Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency()));
+    AtomicInteger threadCount = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "kbs-azure-transfer-" + threadCount.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    LOG.atInfo().addKeyValue("account_url", service.getAccountUrl()).addKeyValue("container", settings.container())
+        .addKeyValue("prefix", prefix.toString())
+        .log("Azure Blob backend opened; authentication {}", credential.description());
+    if (settings.createContainer()) {
+      try {
+        container.createIfNotExists();
+      } catch (RuntimeException e) {
+        pool.shutdownNow();
+        throw translate(e, "create container", settings.container());
+      }
+    }
+  }
+
+  private static BlobServiceVersion serviceVersion(AzureSettings settings) {
+    for (BlobServiceVersion v : BlobServiceVersion.values()) {
+      if (v.getVersion().equals(settings.serviceVersion())) {
+        return v;
+      }
+    }
+    throw settings.config().invalid(AzureBlobBackendProvider.SERVICE_VERSION, "'" + settings.serviceVersion()
+        + "' is not a Blob service version this SDK knows; the newest is " + BlobServiceVersion.getLatest().getVersion());
+  }
+
+  /** TLS for every endpoint but loopback, unless plain HTTP is explicitly allowed. */
+  static void checkTransportSecurity(URI accountUrl, AzureSettings settings) {
+    if ("https".equalsIgnoreCase(accountUrl.getScheme()) || settings.allowInsecureHttp() || isLoopback(accountUrl.getHost())) {
+      return;
+    }
+    throw new InvalidConfigurationException("storage.azure.endpoint", "storage.azure.endpoint: " + accountUrl.getScheme()
+        + "://" + accountUrl.getHost() + " is not TLS; use https (plain http is only allowed for loopback, or with "
+        + "storage.azure.allow-insecure-http=true)");
+  }
+
+  private static boolean isLoopback(String host) {
+    if (host == null) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+      return false; // only literal addresses: a name could resolve anywhere later
+    }
+    try {
+      return InetAddress.getByName(h).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String type() {
+    return AzureBlobBackendProvider.TYPE;
+  }
+
+  @Override
+  public KeyPrefix prefix() {
+    return prefix;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, true, true, BATCH_SIZE, BlockBlobWriter.MAX_BLOCKS * BlockBlobWriter.MAX_BLOCK_SIZE);
+  }
+
+  @Override
+  public ObjectMetadata put(ObjectKey key, InputStream data, long length, PutOptions options) {
+    ensureOpen();
+    try {
+      return StreamUploads.write(newWriter(key, options, length), data, length);
+    } catch (IOException e) {
+      throw translate(e, "put", key);
+    }
+  }
+
+  @Override
+  public ObjectWriter openWriter(ObjectKey key, PutOptions options) {
+    ensureOpen();
+    return newWriter(key, options, UNKNOWN_LENGTH);
+  }
+
+  private BlockBlobWriter newWriter(ObjectKey key, PutOptions options, long expectedLength) {
+    return new BlockBlobWriter(this, key, blob(key).getBlockBlobClient(), options, expectedLength, settings, pool);
+  }
+
+  @Override
+  public InputStream openStream(ObjectKey key) {
+    ensureOpen();
+    return new BlobDownloadStream(this, key, blob(key), null, settings, pool);
+  }
+
+  @Override
+  public InputStream openStream(ObjectKey key, ByteRange range) {
+    ensureOpen();
+    return new BlobDownloadStream(this, key, blob(key), range, settings, pool);
+  }
+
+  @Override
+  public ObjectMetadata stat(ObjectKey key) {
+    ensureOpen();
+    try {
+      BlobProperties p = blob(key).getPropertiesWithResponse(null, settings.operationTimeout(), Context.NONE).getValue();
+      return new ObjectMetadata(key, p.getBlobSize(), p.getETag(), p.getLastModified().toInstant(),
+          p.getContentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : p.getContentType(),
+          p.getMetadata() == null ? Map.of() : new TreeMap<>(p.getMetadata()));
+    } catch (RuntimeException e) {
+      throw translate(e, "stat", key);
+    }
+  }
+
+  @Override
+  public Stream<ListEntry> list(ListOptions options) {
+    ensureOpen();
+    ListBlobsOptions request = new ListBlobsOptions().setPrefix(prefix.applyToListPrefix(options.prefix()));
+    if (options.pageSize() > 0) {
+      request.setMaxResultsPerPage(options.pageSize());
+    }
+    PagedIterable<BlobItem> items = options.delimiter().isPresent()
+        ? container.listBlobsByHierarchy("/", request, settings.operationTimeout())
+        : container.listBlobs(request, settings.operationTimeout());
+    Iterator<ListEntry> entries = new ListingIterator(items.iterableByPage().iterator(), options.prefix());
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries,
+        Spliterator.ORDERED | Spliterator.NONNULL), false);
+  }
+
+  /**
+   * Maps blob items to entries lazily, page by page, translating errors and skipping foreign names. The
+   * SDK returns a page's prefixes and blobs as two lists, so each page is merged back into key order
+   * (pages themselves cover consecutive key ranges).
+   */
+  private final class ListingIterator implements Iterator<ListEntry> {
+    private final Iterator<PagedResponse<BlobItem>> pages;
+    private final String listPrefix;
+    private Iterator<ListEntry> page = java.util.Collections.emptyIterator();
+
+    ListingIterator(Iterator<PagedResponse<BlobItem>> pages, String listPrefix) {
+      this.pages = pages;
+      this.listPrefix = listPrefix;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (!page.hasNext() && pages.hasNext()) {
+          List<ListEntry> entries = new ArrayList<>();
+          for (BlobItem item : pages.next().getValue()) {
+            ListEntry entry = toEntry(item);
+            if (entry != null) {
+              entries.add(entry);
+            }
+          }
+          entries.sort((a, b) -> ObjectKey.compareCodePoints(a.name(), b.name()));
+          page = entries.iterator();
+        }
+      } catch (RuntimeException e) {
+        throw translate(e, "list", listPrefix);
+      }
+      return page.hasNext();
+    }
+
+    @Override
+    public ListEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return page.next();
+    }
+
+    private ListEntry toEntry(BlobItem item) {
+      String name = prefix.strip(item.getName());
+      if (Boolean.TRUE.equals(item.isPrefix())) {
+        return new ListEntry.Prefix(name);
+      }
+      ObjectKey key;
+      try {
+        key = ObjectKey.of(name);
+      } catch (StorageException e) {
+        LOG.debug("skipping blob '{}': its name is not a valid key", item.getName());
+        return null;
+      }
+      return new ListEntry.StoredObject(key, item.getProperties().getContentLength(), item.getProperties().getETag(),
+          item.getProperties().getLastModified().toInstant());
+    }
+  }
+
+  @Override
+  public void delete(ObjectKey key) {
+    ensureOpen();
+    try {
+      blob(key).deleteWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, settings.operationTimeout(), Context.NONE);
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() != 404 || "ContainerNotFound".equals(String.valueOf(e.getErrorCode()))) {
+        throw translate(e, "delete", key);
+      }
+    } catch (RuntimeException e) {
+      throw translate(e, "delete", key);
+    }
+  }
+
+  /**
+   * Deletes with Blob Batch, 256 keys per request and several requests at once; a key that is already
+   * gone counts as deleted. If the service refuses batches altogether, falls back to single deletes.
+   */
+  @Override
+  public void deleteAll(Collection<ObjectKey> keys) {
+    ensureOpen();
+    List<ObjectKey> all = new ArrayList<>(keys);
+    List<Future<Map<ObjectKey, Throwable>>> batches = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += BATCH_SIZE) {
+      List<ObjectKey> slice = all.subList(i, Math.min(all.size(), i + BATCH_SIZE));
+      batches.add(pool.submit(() -> deleteBatch(slice)));
+    }
+    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
+    for (Future<Map<ObjectKey, Throwable>> f : batches) {
+      try {
+        failures.putAll(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while deleting " + all.size() + " keys", e, true);
+      } catch (ExecutionException e) {
+        throw translate(e.getCause(), "delete", all.size() + " keys");
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new BulkDeleteException(new ArrayList<>(failures.keySet()), new ArrayList<>(failures.values()));
+    }
+  }
+
+  private Map<ObjectKey, Throwable> deleteBatch(List<ObjectKey> keys) {
+    Map<String, ObjectKey> byUrl = new LinkedHashMap<>();
+    for (ObjectKey k : keys) {
+      byUrl.put(blob(k).getBlobUrl(), k);
+    }
+    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
+    try {
+      for (Response<Void> ignored : batch.deleteBlobs(new ArrayList<>(byUrl.keySet()), DeleteSnapshotsOptionType.INCLUDE,
+          settings.operationTimeout(), Context.NONE)) {
+        // Iterating drives the batch; failures surface as BlobBatchStorageException.
+      }
+    } catch (BlobBatchStorageException e) {
+      for (BlobStorageException failure : e.getBatchExceptions()) {
+        if (failure.getStatusCode() == 404 && !"ContainerNotFound".equals(String.valueOf(failure.getErrorCode()))) {
+          continue;
+        }
+        ObjectKey key = byUrl.get(failure.getResponse().getRequest().getUrl().toString());
+        failures.put(key != null ? key : keys.get(0), translate(failure, "delete", String.valueOf(key)));
+      }
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() >= 500 || e.getStatusCode() == 429) {
+        throw translate(e, "delete", keys.size() + " keys");
+      }
+      LOG.debug("Blob Batch refused (HTTP {}); deleting one by one", e.getStatusCode());
+      for (ObjectKey k : keys) {
+        try {
+          delete(k);
+        } catch (StorageException single) {
+          failures.put(k, single);
+        }
+      }
+    }
+    return failures;
+  }
+
+  @Override
+  public ObjectMetadata copy(ObjectKey source, ObjectKey target, WriteMode mode) {
+    ensureOpen();
+    try {
+      SyncPoller<BlobCopyInfo, Void> poller = blob(target).beginCopy(new BlobBeginCopyOptions(blob(source).getBlobUrl())
+          .setDestinationRequestConditions(BlockBlobWriter.conditions(mode))
+          .setPollInterval(Duration.ofMillis(200)));
+      poller.waitForCompletion(settings.operationTimeout());
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 404) {
+        throw new ObjectNotFoundException("copy '" + source + "' failed: the source does not exist", e);
+      }
+      throw translate(e, "copy", source + " -> " + target);
+    } catch (RuntimeException e) {
+      throw translate(e, "copy", source + " -> " + target);
+    }
+    return stat(target);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AzureBlobBackend{account_url=" + service.getAccountUrl() + ", container=" + settings.container()
+        + ", prefix=" + prefix + "}";
+  }
+
+  private BlobClient blob(ObjectKey key) {
+    return container.getBlobClient(prefix.apply(key));
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("storage backend is closed");
+    }
+  }
+
+  StorageException translate(Throwable e, String operation, Object target) {
+    return AzureErrors.translate(e, operation, String.valueOf(target), settings.container());
+  }
+}

@@ -1,0 +1,206 @@
+package io.kafkabackup.storage.azure;
+
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.ACCOUNT_KEY;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.AUTH;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.AUTHORITY_HOST;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CLIENT_ID;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CLIENT_SECRET;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CONNECTION_STRING;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.FEDERATED_TOKEN_FILE;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.OIDC_TOKEN;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.SAS_TOKEN;
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.TENANT_ID;
+
+import com.azure.core.credential.AzureSasCredential;
+import com.azure.core.credential.TokenCredential;
+import com.azure.identity.ClientAssertionCredentialBuilder;
+import com.azure.identity.ClientSecretCredentialBuilder;
+import com.azure.identity.DefaultAzureCredentialBuilder;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.common.StorageSharedKeyCredential;
+import io.kafkabackup.storage.AuthenticationException;
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.StorageConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Chooses the credential a backend authenticates with, once, when it opens. Without an explicit
+ * {@code storage.azure.auth}, the first method whose inputs are present wins, in this order: account
+ * key, SAS token, connection string, workload identity (a federated token file with client and tenant
+ * ids), pre-fetched OIDC token, client secret, and finally the SDK's default chain. Secrets are read
+ * from the validated configuration and never logged; the choice itself is logged once by the backend.
+ */
+final class AzureCredentials {
+
+  /** The credential methods, in automatic priority order after {@link #AUTO}. */
+  enum Method {
+    AUTO, ACCOUNT_KEY, SAS, CONNECTION_STRING, WORKLOAD_IDENTITY, OIDC_TOKEN, CLIENT_SECRET, DEFAULT;
+
+    String configName() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    static String[] choices() {
+      return Arrays.stream(values()).map(Method::configName).toArray(String[]::new);
+    }
+
+    static Method of(String configName) {
+      return valueOf(configName.toUpperCase(Locale.ROOT).replace('-', '_'));
+    }
+  }
+
+  /**
+   * The chosen credential.
+   *
+   * @param method how the backend authenticates
+   * @param description what to log: the method, client id and tenant, never a secret
+   * @param apply installs the credential on a client builder
+   */
+  record Selection(Method method, String description, Consumer<BlobServiceClientBuilder> apply) {
+  }
+
+  private AzureCredentials() {
+  }
+
+  static Selection select(StorageConfig config, String accountName) {
+    Method forced = Method.of(config.string(AUTH).orElse("auto"));
+    if (forced != Method.AUTO) {
+      List<ConfigKey> missing = missingInputs(forced, config, accountName);
+      if (!missing.isEmpty()) {
+        throw new InvalidConfigurationException(config.fullName(missing.get(0)), config.fullName(AUTH) + "="
+            + forced.configName() + " needs " + missing.stream().map(k -> describe(config, k))
+            .collect(Collectors.joining(", ")));
+      }
+      return build(forced, config, accountName);
+    }
+    for (Method m : Method.values()) {
+      if (m != Method.AUTO && m != Method.DEFAULT && missingInputs(m, config, accountName).isEmpty()) {
+        return build(m, config, accountName);
+      }
+    }
+    return build(Method.DEFAULT, config, accountName);
+  }
+
+  private static String describe(StorageConfig config, ConfigKey key) {
+    return config.fullName(key) + (key.envVars().isEmpty() ? "" : " (or " + String.join("/", key.envVars()) + ")");
+  }
+
+  private static List<ConfigKey> missingInputs(Method m, StorageConfig config, String accountName) {
+    List<ConfigKey> required = new ArrayList<>();
+    switch (m) {
+      case ACCOUNT_KEY:
+        required.add(ACCOUNT_KEY);
+        if (accountName == null) {
+          required.add(AzureBlobBackendProvider.ACCOUNT_NAME);
+        }
+        break;
+      case SAS:
+        required.add(SAS_TOKEN);
+        break;
+      case CONNECTION_STRING:
+        required.add(CONNECTION_STRING);
+        break;
+      case WORKLOAD_IDENTITY:
+        required.addAll(List.of(FEDERATED_TOKEN_FILE, CLIENT_ID, TENANT_ID));
+        break;
+      case OIDC_TOKEN:
+        required.addAll(List.of(OIDC_TOKEN, CLIENT_ID, TENANT_ID));
+        break;
+      case CLIENT_SECRET:
+        required.addAll(List.of(CLIENT_SECRET, CLIENT_ID, TENANT_ID));
+        break;
+      default:
+        break;
+    }
+    required.removeIf(k -> k == AzureBlobBackendProvider.ACCOUNT_NAME ? accountName != null : config.has(k));
+    return required;
+  }
+
+  private static Selection build(Method m, StorageConfig config, String accountName) {
+    String clientId = config.string(CLIENT_ID).orElse(null);
+    String tenantId = config.string(TENANT_ID).orElse(null);
+    String authority = config.url(AUTHORITY_HOST).map(URI::toString).orElse(null);
+    String identity = " client_id=" + clientId + " tenant_id=" + tenantId;
+    switch (m) {
+      case ACCOUNT_KEY: {
+        StorageSharedKeyCredential key = new StorageSharedKeyCredential(accountName, config.string(ACCOUNT_KEY).orElseThrow());
+        return new Selection(m, "method=account-key account=" + accountName, b -> b.credential(key));
+      }
+      case SAS: {
+        String sas = config.string(SAS_TOKEN).orElseThrow().trim();
+        AzureSasCredential credential = new AzureSasCredential(sas.startsWith("?") ? sas.substring(1) : sas);
+        return new Selection(m, "method=sas", b -> b.credential(credential));
+      }
+      case CONNECTION_STRING: {
+        String cs = config.string(CONNECTION_STRING).orElseThrow();
+        return new Selection(m, "method=connection-string", b -> b.connectionString(cs));
+      }
+      case WORKLOAD_IDENTITY: {
+        Path tokenFile = config.path(FEDERATED_TOKEN_FILE).orElseThrow();
+        // AKS rotates the projected token: read it for every token request, keep it in memory only.
+        TokenCredential credential = assertionCredential(clientId, tenantId, authority, () -> readToken(tokenFile));
+        return new Selection(m, "method=workload-identity" + identity + " token_file=" + tokenFile,
+            b -> b.credential(credential));
+      }
+      case OIDC_TOKEN: {
+        String token = config.string(OIDC_TOKEN).orElseThrow().trim();
+        TokenCredential credential = assertionCredential(clientId, tenantId, authority, () -> token);
+        return new Selection(m, "method=oidc-token" + identity, b -> b.credential(credential));
+      }
+      case CLIENT_SECRET: {
+        ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().clientId(clientId)
+            .tenantId(tenantId).clientSecret(config.string(CLIENT_SECRET).orElseThrow());
+        if (authority != null) {
+          builder.authorityHost(authority);
+        }
+        TokenCredential credential = builder.build();
+        return new Selection(m, "method=client-secret" + identity, b -> b.credential(credential));
+      }
+      default: {
+        DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
+        if (clientId != null) {
+          builder.managedIdentityClientId(clientId).workloadIdentityClientId(clientId);
+        }
+        if (tenantId != null) {
+          builder.tenantId(tenantId);
+        }
+        if (authority != null) {
+          builder.authorityHost(authority);
+        }
+        TokenCredential credential = builder.build();
+        return new Selection(Method.DEFAULT, "method=default-chain" + identity, b -> b.credential(credential));
+      }
+    }
+  }
+
+  private static TokenCredential assertionCredential(String clientId, String tenantId, String authority,
+      java.util.function.Supplier<String> assertion) {
+    ClientAssertionCredentialBuilder builder = new ClientAssertionCredentialBuilder().clientId(clientId)
+        .tenantId(tenantId).clientAssertion(assertion);
+    if (authority != null) {
+      builder.authorityHost(authority);
+    }
+    return builder.build();
+  }
+
+  private static String readToken(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      throw new AuthenticationException("cannot read the federated token file " + file + ": " + e.getMessage(),
+          new UncheckedIOException(e.getMessage(), e));
+    }
+  }
+}

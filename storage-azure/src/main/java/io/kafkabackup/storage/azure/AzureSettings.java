@@ -1,0 +1,64 @@
+package io.kafkabackup.storage.azure;
+
+import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.*;
+
+import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.spi.StorageConfig;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The typed settings of one Azure backend, read once from the validated configuration.
+ *
+ * @param config the configuration, for credentials and error messages
+ * @param prefix the key prefix
+ * @param accountName the storage account, or {@code null} when a connection string names it
+ * @param container the container
+ * @param endpoint the blob service URL, or {@code null} to take it from the connection string
+ * @param allowInsecureHttp whether a non-loopback http:// endpoint is allowed
+ * @param blockSize the staged block size
+ * @param maxConcurrency blocks in flight per upload
+ * @param singlePutThreshold the largest object sent in one Put Blob
+ * @param downloadBlockSize the size of each ranged GET
+ * @param downloadConcurrency ranged GETs in flight per stream
+ * @param maxRetries retries per request
+ * @param retryInitialDelay the first retry's delay
+ * @param retryMaxDelay the longest retry delay
+ * @param connectTimeout the connect timeout
+ * @param operationTimeout the limit of one service call
+ * @param createContainer whether to create the container on open
+ * @param serviceVersion the pinned REST version, or {@code null}
+ * @param meterRegistry a Micrometer registry, or {@code null}
+ */
+record AzureSettings(
+    StorageConfig config, KeyPrefix prefix, String accountName, String container, URI endpoint,
+    boolean allowInsecureHttp, long blockSize, int maxConcurrency, long singlePutThreshold,
+    long downloadBlockSize, int downloadConcurrency, int maxRetries, Duration retryInitialDelay,
+    Duration retryMaxDelay, Duration connectTimeout, Duration operationTimeout, boolean createContainer,
+    String serviceVersion, Object meterRegistry) {
+
+  static AzureSettings from(StorageConfig c) {
+    String account = c.string(ACCOUNT_NAME).orElse(null);
+    URI endpoint = c.url(ENDPOINT).orElse(null);
+    if (endpoint == null && !c.has(CONNECTION_STRING)) {
+      if (account == null) {
+        throw c.invalid(ACCOUNT_NAME, "is required (or set AZURE_STORAGE_ACCOUNT, "
+            + c.fullName(ENDPOINT) + " or " + c.fullName(CONNECTION_STRING) + ")");
+      }
+      if (!account.matches("[a-z0-9]{3,24}")) {
+        throw c.invalid(ACCOUNT_NAME, "'" + account + "' is not a storage account name (3-24 lower-case letters and digits)");
+      }
+      endpoint = URI.create("https://" + account + ".blob." + c.string(ENDPOINT_SUFFIX).orElseThrow());
+    }
+    String container = c.string(CONTAINER).orElseThrow();
+    if (!container.matches("\\$root|[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]")) {
+      throw c.invalid(CONTAINER, "'" + container + "' is not a container name (3-63 lower-case letters, digits "
+          + "and single hyphens, starting and ending with a letter or digit)");
+    }
+    return new AzureSettings(c, c.prefix(), account, container, endpoint, c.booleanValue(ALLOW_INSECURE_HTTP),
+        c.size(BLOCK_SIZE), c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_BLOCK_SIZE),
+        c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(RETRY_INITIAL_DELAY),
+        c.duration(RETRY_MAX_DELAY), c.duration(CONNECT_TIMEOUT), c.duration(OPERATION_TIMEOUT),
+        c.booleanValue(CREATE_CONTAINER), c.string(SERVICE_VERSION).orElse(null), c.meterRegistry().orElse(null));
+  }
+}
