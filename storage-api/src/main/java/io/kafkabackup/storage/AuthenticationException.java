@@ -3,7 +3,7 @@ package io.kafkabackup.storage;
 /**
  * The backend rejected the credentials (wrong key, expired or unaccepted token, unknown principal).
  */
-public class AuthenticationException extends StorageException {
+public class AuthenticationException extends AccessDeniedException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -13,7 +13,7 @@ public class AuthenticationException extends StorageException {
    * @param cause the underlying failure, or {@code null}
    */
   public AuthenticationException(String message, Throwable cause) {
-    super(message, cause, false);
+    super(message, cause);
   }
 
   /**

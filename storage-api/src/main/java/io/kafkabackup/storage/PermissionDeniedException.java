@@ -3,7 +3,7 @@ package io.kafkabackup.storage;
 /**
  * The credentials were accepted but do not allow the operation.
  */
-public class PermissionDeniedException extends StorageException {
+public class PermissionDeniedException extends AccessDeniedException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -13,7 +13,7 @@ public class PermissionDeniedException extends StorageException {
    * @param cause the underlying failure, or {@code null}
    */
   public PermissionDeniedException(String message, Throwable cause) {
-    super(message, cause, false);
+    super(message, cause);
   }
 
   /**

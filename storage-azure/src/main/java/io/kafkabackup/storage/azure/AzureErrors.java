@@ -129,8 +129,10 @@ final class AzureErrors {
       case 401:
         return new AuthenticationException(what + " failed: authentication required: " + detail, cause);
       case 403:
+        // Azurite reports a bad signature as AuthorizationFailure; the service's message tells them apart.
         if (code.startsWith("Authentication") || code.equals("InvalidAuthenticationInfo")
-            || code.equals("NoAuthenticationInformation") || code.isEmpty()) {
+            || code.equals("NoAuthenticationInformation") || code.isEmpty()
+            || String.valueOf(e.getMessage()).contains("Server failed to authenticate the request")) {
           return new AuthenticationException(what + " failed: the service rejected the credentials: " + detail,
               cause);
         }

@@ -111,6 +111,11 @@ final class BlockBlobWriter extends AbstractObjectWriter {
   protected void doWrite(byte[] b, int off, int len) throws IOException {
     checkStageFailure();
     while (len > 0) {
+      // A full buffer is staged only once more data arrives: an object that exactly fills the first
+      // buffer can still go as one Put Blob.
+      if (current != null && filled == current.length) {
+        stageCurrent();
+      }
       if (current == null) {
         current = takeBuffer(capacityFor(blockIds.size()));
       }
@@ -120,9 +125,6 @@ final class BlockBlobWriter extends AbstractObjectWriter {
       total += n;
       off += n;
       len -= n;
-      if (filled == current.length) {
-        stageCurrent();
-      }
     }
   }
 

@@ -42,6 +42,9 @@ final class RestCallObserver implements HttpPipelinePolicy {
 
   @Override
   public Mono<HttpResponse> process(HttpPipelineCallContext context, HttpPipelineNextPolicy next) {
+    if (isBatchSubRequest(context)) {
+      return next.process();
+    }
     int attempt = nextAttempt(context);
     long start = System.nanoTime();
     return next.process()
@@ -51,6 +54,9 @@ final class RestCallObserver implements HttpPipelinePolicy {
 
   @Override
   public HttpResponse processSync(HttpPipelineCallContext context, HttpPipelineNextSyncPolicy next) {
+    if (isBatchSubRequest(context)) {
+      return next.processSync();
+    }
     int attempt = nextAttempt(context);
     long start = System.nanoTime();
     try {
@@ -61,6 +67,11 @@ final class RestCallObserver implements HttpPipelinePolicy {
       record(context.getHttpRequest(), null, e, attempt, start);
       throw e;
     }
+  }
+
+  /** Blob Batch runs each sub-request through the pipeline only to serialise it; it never goes out. */
+  private static boolean isBatchSubRequest(HttpPipelineCallContext context) {
+    return context.getData("Batch-Operation-Info").isPresent();
   }
 
   private static int nextAttempt(HttpPipelineCallContext context) {

@@ -1,0 +1,19 @@
+package io.kafkabackup.storage;
+
+/**
+ * The service refused access: either it did not accept the credentials ({@link AuthenticationException})
+ * or they do not allow the operation ({@link PermissionDeniedException}). Catch this type to handle both.
+ */
+public class AccessDeniedException extends StorageException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Creates the error.
+   *
+   * @param message what was refused
+   * @param cause the underlying failure, or {@code null}
+   */
+  public AccessDeniedException(String message, Throwable cause) {
+    super(message, cause, false);
+  }
+}

@@ -1,0 +1,219 @@
+package io.kafkabackup.storage.azure;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.models.Block;
+import com.azure.storage.blob.models.BlockListType;
+import io.kafkabackup.storage.AuthenticationException;
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.PreconditionFailedException;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.AzuriteExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the Azure backend does beyond the shared contract, against a real Azurite. */
+class AzureBlobBackendTest {
+  @RegisterExtension
+  static final AzuriteExtension AZURITE = new AzuriteExtension();
+
+  private BlobContainerClient container;
+
+  @BeforeEach
+  void newContainer() {
+    container = AzureTestSupport.createContainer(AZURITE.endpoint());
+  }
+
+  private Map<String, String> config(String... overrides) {
+    return AzureTestSupport.config(AZURITE.endpoint(), container.getBlobContainerName(), overrides);
+  }
+
+  private static InvalidConfigurationException invalid(Map<String, String> config) {
+    return assertThrows(InvalidConfigurationException.class, () -> AzureTestSupport.open(config).close());
+  }
+
+  @Test
+  void configurationErrorsNameTheOffendingKey() {
+    assertEquals("storage.azure.container", invalid(config("storage.azure.container", null)).configKey().orElseThrow());
+    assertEquals("storage.azure.account-name", invalid(config("storage.azure.account-name", null,
+        "storage.azure.endpoint", null)).configKey().orElseThrow());
+    assertEquals("storage.azure.container", invalid(config("storage.azure.container", "Bad_Name")).configKey().orElseThrow());
+    assertEquals("storage.azure.block-size", invalid(config("storage.azure.block-size", "1KiB")).configKey().orElseThrow());
+    assertEquals("storage.azure.max-concurrency", invalid(config("storage.azure.max-concurrency", "0")).configKey().orElseThrow());
+    assertEquals("storage.azure.auth", invalid(config("storage.azure.auth", "kerberos")).configKey().orElseThrow());
+    assertEquals("storage.azure.service-version",
+        invalid(config("storage.azure.service-version", "1999-01-01")).configKey().orElseThrow());
+    InvalidConfigurationException typo = invalid(config("storage.azure.acount-key", "x"));
+    assertTrue(typo.getMessage().contains("storage.azure.account-key"), typo.getMessage());
+  }
+
+  @Test
+  void anAzureConfigNeverBecomesAnotherBackend() {
+    Map<String, String> c = Map.of("storage.backend", "azure", "storage.azure.account-name", "acct");
+    InvalidConfigurationException e = invalid(c);
+    assertEquals("storage.azure.container", e.configKey().orElseThrow());
+  }
+
+  @Test
+  void plainHttpIsRefusedUnlessLoopbackOrExplicitlyAllowed() {
+    InvalidConfigurationException e = invalid(config("storage.azure.endpoint", "http://storage.example.com/acct"));
+    assertEquals("storage.azure.endpoint", e.configKey().orElseThrow());
+    assertTrue(e.getMessage().contains("TLS"), e.getMessage());
+    AzureTestSupport.open(config("storage.azure.endpoint", "http://storage.example.com/acct",
+        "storage.azure.allow-insecure-http", "true")).close();
+    AzureTestSupport.open(config("storage.azure.endpoint", "https://storage.example.com/acct")).close();
+  }
+
+  @Test
+  void keysAreJoinedToThePrefixInsideTheContainer() {
+    try (StorageBackend b = AzureTestSupport.open(config("storage.prefix", "prod/cluster-a"))) {
+      b.put(ObjectKey.of("topics/orders/0/42.log"), "x".getBytes());
+    }
+    assertTrue(container.getBlobClient("prod/cluster-a/topics/orders/0/42.log").exists());
+  }
+
+  @Test
+  void theAccountKeyTakesPriorityOverOtherCredentials() {
+    try (StorageBackend b = AzureTestSupport.open(config("storage.azure.sas-token", "sv=2020-01-01&sig=bogus",
+        "storage.azure.client-secret", "bogus", "storage.azure.client-id", "id", "storage.azure.tenant-id", "t"))) {
+      b.put(ObjectKey.of("k"), "v".getBytes());
+      assertArrayEquals("v".getBytes(), b.get(ObjectKey.of("k")));
+    }
+    try (StorageBackend forcedSas = AzureTestSupport.open(config("storage.azure.auth", "sas",
+        "storage.azure.sas-token", "sv=2020-01-01&ss=b&srt=sco&sp=rwdlac&se=2099-01-01T00:00:00Z&sig=Ym9ndXM%3D"))) {
+      assertThrows(AuthenticationException.class, () -> forcedSas.get(ObjectKey.of("k")));
+    }
+  }
+
+  @Test
+  void aForcedMethodWithoutItsInputsFailsNamingThem() {
+    InvalidConfigurationException e = invalid(config("storage.azure.auth", "workload-identity"));
+    assertEquals("storage.azure.federated-token-file", e.configKey().orElseThrow());
+    assertTrue(e.getMessage().contains("AZURE_FEDERATED_TOKEN_FILE") && e.getMessage().contains("storage.azure.client-id"),
+        e.getMessage());
+  }
+
+  @Test
+  void anInvalidAccountKeyFailsAtOnceWithAnAuthenticationError() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    String wrongKey = java.util.Base64.getEncoder().encodeToString(new byte[64]);
+    try (StorageBackend b = StorageBackends.builder().config(config("storage.azure.account-key", wrongKey))
+        .environment(Map.of()).meterRegistry(registry).open()) {
+      AuthenticationException e = assertThrows(AuthenticationException.class, () -> b.put(ObjectKey.of("k"), new byte[10]));
+      assertTrue(e.getMessage().contains("403") && e.getMessage().contains("request id"), e.getMessage());
+      assertFalse(e.isRetryable());
+      assertFalse(e.getMessage().contains(wrongKey));
+    }
+    assertEquals(1, registry.get("storage.azure.requests").tags("operation", "PutBlob", "status", "403").timer().count(),
+        "one request, no retry storm");
+  }
+
+  @Test
+  void largeUploadsAreCommittedAsBlocksWithUniqueFixedLengthIds() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    long size = 5L * 1024 * 1024 + 123;
+    try (StorageBackend b = StorageBackends.builder().config(config()).environment(Map.of()).meterRegistry(registry).open()) {
+      b.put(ObjectKey.of("big"), new RandomStream(size, 1), size, PutOptions.overwrite());
+      b.put(ObjectKey.of("big"), new RandomStream(size, 2), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite());
+      assertEquals(size, b.stat(ObjectKey.of("big")).size());
+    }
+    List<Block> blocks = container.getBlobClient("big").getBlockBlobClient().listBlocks(BlockListType.COMMITTED)
+        .getCommittedBlocks();
+    assertEquals(6, blocks.size());
+    assertEquals(1, blocks.stream().map(bl -> bl.getName().length()).distinct().count());
+    assertEquals(12, registry.get("storage.azure.requests").tags("operation", "PutBlock").timer().count());
+    assertEquals(2, registry.get("storage.azure.requests").tags("operation", "PutBlockList").timer().count());
+  }
+
+  @Test
+  void smallObjectsAreOnePutBlob() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (StorageBackend b = StorageBackends.builder().config(config()).environment(Map.of()).meterRegistry(registry).open()) {
+      b.put(ObjectKey.of("small"), new byte[1024 * 1024]);
+    }
+    assertEquals(1, registry.get("storage.azure.requests").tags("operation", "PutBlob", "status", "201").timer().count());
+    assertTrue(registry.find("storage.azure.requests").tags("operation", "PutBlock").timers().isEmpty());
+  }
+
+  @Test
+  void aBlobReplacedWhileBeingReadFailsInsteadOfMixingVersions() throws IOException {
+    long size = 6L * 1024 * 1024;
+    try (StorageBackend b = AzureTestSupport.open(config("storage.azure.download-concurrency", "1"))) {
+      b.put(ObjectKey.of("moving"), new RandomStream(size, 3), size, PutOptions.overwrite());
+      try (InputStream in = b.openStream(ObjectKey.of("moving"))) {
+        in.readNBytes(1024);
+        b.put(ObjectKey.of("moving"), new RandomStream(size, 4), size, PutOptions.overwrite());
+        IOException e = assertThrows(IOException.class, in::readAllBytes);
+        assertInstanceOf(PreconditionFailedException.class, e.getCause(), e.toString());
+      }
+    }
+  }
+
+  @Test
+  void aMissingContainerIsAConfigurationErrorUnlessCreationIsEnabled() {
+    Map<String, String> missing = config("storage.azure.container", "never-created-" + System.nanoTime() % 100000);
+    try (StorageBackend b = AzureTestSupport.open(missing)) {
+      InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+          () -> b.put(ObjectKey.of("k"), new byte[1]));
+      assertEquals("storage.azure.container", e.configKey().orElseThrow());
+    }
+    Map<String, String> create = config("storage.azure.container", "created-" + System.nanoTime() % 100000,
+        "storage.azure.create-container", "true");
+    try (StorageBackend b = AzureTestSupport.open(create)) {
+      b.put(ObjectKey.of("k"), new byte[1]);
+      assertTrue(b.exists(ObjectKey.of("k")));
+    }
+  }
+
+  @Test
+  void bulkDeleteUsesBlobBatch() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (StorageBackend b = StorageBackends.builder().config(config()).environment(Map.of()).meterRegistry(registry).open()) {
+      List<ObjectKey> keys = java.util.stream.IntStream.range(0, 300).mapToObj(i -> ObjectKey.of("d/" + i))
+          .collect(Collectors.toList());
+      keys.parallelStream().forEach(k -> b.put(k, new byte[1]));
+      b.deleteAll(keys);
+      try (var s = b.list("d/")) {
+        assertEquals(0, s.count());
+      }
+    }
+    assertEquals(2, registry.get("storage.azure.requests").tags("operation", "SubmitBatch").timer().count(),
+        "300 keys in batches of 256");
+    assertTrue(registry.find("storage.azure.requests").tags("operation", "DeleteBlob").timers().isEmpty(),
+        () -> registry.find("storage.azure.requests").timers().stream()
+            .map(t -> t.getId().getTags() + "=" + t.count()).collect(Collectors.joining("\n")));
+  }
+
+  @Test
+  void everyRestCallIsCountedWithItsStatus() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (StorageBackend b = StorageBackends.builder().config(config()).environment(Map.of()).meterRegistry(registry).open()) {
+      b.put(ObjectKey.of("a"), new byte[10]);
+      b.stat(ObjectKey.of("a"));
+      assertFalse(b.exists(ObjectKey.of("missing")));
+    }
+    Set<String> seen = registry.find("storage.azure.requests").timers().stream()
+        .map(t -> t.getId().getTag("operation") + ":" + t.getId().getTag("status")).collect(Collectors.toSet());
+    assertEquals(Set.of("PutBlob:201", "GetBlobProperties:200", "GetBlobProperties:404"), seen);
+    assertNotNull(registry.get("storage.operations").tags("backend", "azure", "operation", "put").timer());
+  }
+}
