@@ -28,8 +28,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -196,7 +194,7 @@ public abstract class StorageBackendContractTest {
     assertEquals(size, meta.size());
     assertEquals(size, backend.stat(key("large/unknown")).size());
     try (InputStream in = backend.openStream(key("large/unknown"))) {
-      assertEquals(sha256(new RandomStream(size, 3)), sha256(in));
+      assertEquals(Digests.sha256(new RandomStream(size, 3)), Digests.sha256(in));
     }
   }
 
@@ -205,7 +203,7 @@ public abstract class StorageBackendContractTest {
     long size = largeObjectSize();
     backend.put(key("large/known"), new RandomStream(size, 4), size, PutOptions.overwrite());
     try (InputStream in = backend.openStream(key("large/known"))) {
-      assertEquals(sha256(new RandomStream(size, 4)), sha256(in));
+      assertEquals(Digests.sha256(new RandomStream(size, 4)), Digests.sha256(in));
     }
   }
 
@@ -704,27 +702,6 @@ public abstract class StorageBackendContractTest {
       return Collections.unmodifiableList(results);
     } finally {
       pool.shutdownNow();
-    }
-  }
-
-  /**
-   * The SHA-256 of a stream, read to its end.
-   *
-   * @param in the stream
-   * @return the hex digest
-   * @throws IOException if reading fails
-   */
-  protected static String sha256(InputStream in) throws IOException {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[64 * 1024];
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        digest.update(buffer, 0, n);
-      }
-      return java.util.HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
