@@ -1,0 +1,51 @@
+package io.kafkabackup.storage.spi;
+
+import io.kafkabackup.storage.StorageBackends;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders the configuration reference of providers as Markdown, from the same {@link ConfigKey}
+ * declarations that validate configuration, so documentation cannot drift from behaviour.
+ */
+public final class ConfigurationReference {
+  private ConfigurationReference() {
+  }
+
+  /**
+   * The reference for the common keys and every given provider.
+   *
+   * @param providers the providers to document, such as {@link StorageBackends#providers()}
+   * @return Markdown text
+   */
+  public static String markdown(List<StorageBackendProvider> providers) {
+    StringBuilder md = new StringBuilder();
+    md.append("# Configuration reference\n\n")
+        .append("Generated from the providers' key declarations (`ConfigurationReference`); a test fails when this\n")
+        .append("file is out of date. Values come from the configuration first, then the environment variables\n")
+        .append("listed, then the default. Sizes take `8MiB`, `256KiB`, `1GiB` or bytes; durations `500ms`, `30s`,\n")
+        .append("`5m` or ISO-8601.\n\n")
+        .append("## Common keys\n\n")
+        .append("| key | description |\n| --- | --- |\n")
+        .append("| `").append(StorageBackends.BACKEND).append("` | Required. The provider: ")
+        .append(String.join(", ", providers.stream().map(p -> "`" + p.type() + "`").toList())).append(". |\n")
+        .append("| `").append(StorageBackends.PREFIX).append("` | Confines the backend to a part of the store, "
+            + "e.g. `prod/cluster-a`. |\n")
+        .append("| `").append(StorageBackends.METRICS_ENABLED).append("` | `false` turns the Micrometer layer off "
+            + "(default `true` when Micrometer is on the classpath). |\n");
+    for (StorageBackendProvider p : providers) {
+      md.append("\n## `storage.backend=").append(p.type()).append("`: ").append(p.description()).append("\n\n")
+          .append("| key | type | default | env | description |\n| --- | --- | --- | --- | --- |\n");
+      for (ConfigKey k : p.configKeys()) {
+        md.append("| `").append(k.fullName(p.type())).append("` | ")
+            .append(k.type().name().toLowerCase(Locale.ROOT))
+            .append(k.choices().isEmpty() ? "" : " (" + String.join(", ", k.choices()) + ")")
+            .append(k.secret() ? ", secret" : "").append(" | ")
+            .append(k.required() ? "required" : k.defaultValue().map(v -> "`" + v + "`").orElse("")).append(" | ")
+            .append(String.join(", ", k.envVars().stream().map(e -> "`" + e + "`").toList())).append(" | ")
+            .append(k.description().replace("|", "\\|")).append(" |\n");
+      }
+    }
+    return md.toString();
+  }
+}
