@@ -186,7 +186,8 @@ public final class AzureBlobBackend implements StorageBackend {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(true, true, true, true, BATCH_SIZE, BlockBlobWriter.MAX_BLOCKS * BlockBlobWriter.MAX_BLOCK_SIZE);
+    return new Capabilities(true, true, true, true, BATCH_SIZE,
+        BlockBlobWriter.LIMITS.maxParts() * BlockBlobWriter.LIMITS.maxPartSize());
   }
 
   @Override

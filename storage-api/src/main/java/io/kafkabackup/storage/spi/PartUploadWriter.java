@@ -1,0 +1,298 @@
+package io.kafkabackup.storage.spi;
+
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectMetadata;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The upload engine of object stores that take large objects in parts (Azure staged blocks, S3
+ * multipart): bytes fill a buffer; a full buffer is uploaded as a part on a shared pool while the next
+ * one fills, at most {@code maxConcurrency} parts in flight, so memory stays at
+ * {@code partSize x (maxConcurrency + 1)} whatever the object's size. {@code close()} commits all parts
+ * at once. An object that fits in the first buffer and under the single-put threshold is sent whole in
+ * one request instead.
+ *
+ * <p>Part sizes adapt so an object never needs more parts than the store allows: for a known length the
+ * size is raised up front; for an unknown length it doubles every fifth of the part limit (parts of
+ * one object may differ in size).
+ */
+public abstract class PartUploadWriter extends AbstractObjectWriter {
+
+  /**
+   * A store's multipart limits.
+   *
+   * @param maxParts the most parts of one object (Azure 50,000; S3 10,000)
+   * @param maxPartSize the largest part in bytes
+   */
+  public record PartLimits(int maxParts, long maxPartSize) {
+  }
+
+  /**
+   * The provider's tuning.
+   *
+   * @param partSize bytes per part, before any adaptation
+   * @param maxConcurrency parts in flight per object
+   * @param singlePutThreshold the largest object sent whole in one request
+   */
+  public record PartTuning(long partSize, int maxConcurrency, long singlePutThreshold) {
+  }
+
+  private static final long MIB = 1024 * 1024;
+  /** Java arrays hold at most ~2 GiB: larger parts are cut to this. */
+  private static final long MAX_BUFFER = 2000 * MIB;
+
+  private final PartLimits limits;
+  private final PartTuning tuning;
+  private final ExecutorService pool;
+  private final long basePartSize;
+  private final Semaphore buffers;
+  private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
+  private final List<Future<?>> uploads = new ArrayList<>();
+  private volatile Throwable partFailure;
+  private volatile boolean aborting;
+  private int parts;
+  private byte[] current;
+  private int filled;
+  private long total;
+
+  /**
+   * Creates a writer.
+   *
+   * @param key the key being written
+   * @param tuning part size, concurrency and single-put threshold
+   * @param limits the store's part limits
+   * @param expectedLength the object's length if known, else {@link StorageBackend#UNKNOWN_LENGTH}
+   * @param pool where parts are uploaded; shared by the backend's writers
+   */
+  protected PartUploadWriter(ObjectKey key, PartTuning tuning, PartLimits limits, long expectedLength,
+      ExecutorService pool) {
+    super(key);
+    this.tuning = tuning;
+    this.limits = limits;
+    this.pool = pool;
+    this.basePartSize = partSizeFor(expectedLength, tuning.partSize(), limits);
+    this.buffers = new Semaphore(tuning.maxConcurrency() + 1);
+  }
+
+  /**
+   * The part size for an object: the configured one, raised so a known length fits in the part limit
+   * (rounded up to whole MiB).
+   *
+   * @param expectedLength the length, or {@link StorageBackend#UNKNOWN_LENGTH}
+   * @param configured the configured part size
+   * @param limits the store's limits
+   * @return the part size to start with
+   */
+  public static long partSizeFor(long expectedLength, long configured, PartLimits limits) {
+    if (expectedLength == StorageBackend.UNKNOWN_LENGTH) {
+      return configured;
+    }
+    long needed = (expectedLength + limits.maxParts() - 1) / limits.maxParts();
+    return Math.min(limits.maxPartSize(), Math.max(configured, (needed + MIB - 1) / MIB * MIB));
+  }
+
+  /**
+   * Sends a whole (small) object in one request, subject to the write mode.
+   *
+   * @param data the content
+   * @param length how many bytes of {@code data}
+   * @return the stored object's metadata
+   * @throws Exception translated by {@link #translate}
+   */
+  protected abstract ObjectMetadata putWhole(byte[] data, int length) throws Exception;
+
+  /**
+   * Called once, on the writer's thread, before the first part is uploaded (S3 creates the multipart
+   * upload here).
+   *
+   * @throws Exception translated by {@link #translate}
+   */
+  protected void startParts() throws Exception {
+  }
+
+  /**
+   * Uploads one part, on the pool. Must not keep {@code data} after returning: the buffer is reused.
+   *
+   * @param index the part's position, from 0
+   * @param data the part's bytes
+   * @param length how many bytes of {@code data}
+   * @throws Exception translated by {@link #translate}
+   */
+  protected abstract void uploadPart(int index, byte[] data, int length) throws Exception;
+
+  /**
+   * Commits parts 0 to {@code partCount - 1} as the object, atomically and subject to the write mode.
+   *
+   * @param partCount how many parts were uploaded
+   * @param size the object's total size
+   * @return the stored object's metadata
+   * @throws Exception translated by {@link #translate}
+   */
+  protected abstract ObjectMetadata completeParts(int partCount, long size) throws Exception;
+
+  /** Discards uploaded parts, best effort, after the parts in flight have stopped. */
+  protected abstract void abortParts();
+
+  /**
+   * Turns a provider failure into a typed error.
+   *
+   * @param failure what failed
+   * @return the error to throw
+   */
+  protected abstract StorageException translate(Throwable failure);
+
+  private int capacityFor(int index) {
+    long size = basePartSize << Math.min(20, index / Math.max(1, limits.maxParts() / 5));
+    if (index == 0) {
+      size = Math.max(size, tuning.singlePutThreshold());
+    }
+    return (int) Math.min(size, Math.min(limits.maxPartSize(), MAX_BUFFER));
+  }
+
+  @Override
+  protected final void doWrite(byte[] b, int off, int len) throws IOException {
+    checkPartFailure();
+    while (len > 0) {
+      // A full buffer is uploaded only once more data arrives: an object that exactly fills the first
+      // buffer can still go whole.
+      if (current != null && filled == current.length) {
+        uploadCurrent();
+      }
+      if (current == null) {
+        current = takeBuffer(capacityFor(parts));
+      }
+      int n = Math.min(len, current.length - filled);
+      System.arraycopy(b, off, current, filled, n);
+      filled += n;
+      total += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  private byte[] takeBuffer(int capacity) throws IOException {
+    try {
+      buffers.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a part buffer");
+    }
+    checkPartFailure();
+    byte[] reused;
+    while ((reused = freeBuffers.poll()) != null) {
+      if (reused.length == capacity) {
+        return reused;
+      }
+    }
+    return new byte[capacity];
+  }
+
+  private void uploadCurrent() {
+    if (parts >= limits.maxParts()) {
+      throw new StorageException("'" + key() + "' needs more than " + limits.maxParts()
+          + " parts; raise the part (block) size");
+    }
+    if (parts == 0) {
+      try {
+        startParts();
+      } catch (Exception e) {
+        throw translate(e);
+      }
+    }
+    byte[] buffer = current;
+    int length = filled;
+    int index = parts++;
+    current = null;
+    filled = 0;
+    uploads.add(pool.submit(() -> {
+      try {
+        if (!aborting) {
+          uploadPart(index, buffer, length);
+        }
+      } catch (Exception | Error e) {
+        if (partFailure == null) {
+          partFailure = e;
+        }
+        throw e;
+      } finally {
+        freeBuffers.offer(buffer);
+        buffers.release();
+      }
+      return null;
+    }));
+  }
+
+  private void checkPartFailure() {
+    Throwable failure = partFailure;
+    if (failure != null) {
+      throw translate(failure);
+    }
+  }
+
+  @Override
+  protected final ObjectMetadata doCommit() throws IOException {
+    checkPartFailure();
+    try {
+      if (parts == 0 && total <= tuning.singlePutThreshold()) {
+        return putWhole(current != null ? current : new byte[0], filled);
+      }
+      if (filled > 0) {
+        uploadCurrent();
+      }
+      awaitUploads();
+      return completeParts(parts, total);
+    } catch (IOException | StorageException e) {
+      throw e;
+    } catch (Exception e) {
+      throw translate(e);
+    } finally {
+      current = null;
+      freeBuffers.clear();
+    }
+  }
+
+  private void awaitUploads() throws IOException {
+    for (Future<?> f : uploads) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while uploading parts of '" + key() + "'");
+      } catch (ExecutionException | CancellationException e) {
+        throw translate(e.getCause() != null ? e.getCause() : e);
+      }
+    }
+  }
+
+  @Override
+  protected final void doAbort() {
+    // Parts not yet started are skipped; parts in flight finish, so none can land after abortParts().
+    aborting = true;
+    for (Future<?> f : uploads) {
+      try {
+        f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | CancellationException ignored) {
+        // a failed part: nothing to wait for
+      }
+    }
+    if (parts > 0) {
+      abortParts();
+    }
+    current = null;
+    freeBuffers.clear();
+  }
+}

@@ -1,0 +1,97 @@
+package io.kafkabackup.storage.bench;
+
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import com.azure.storage.blob.models.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.AzuriteEndpoint;
+import io.kafkabackup.storage.testkit.AzuriteServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Upload and download throughput of one large blob on Azurite: our backend over a grid of block size x
+ * concurrency (upload) and chunk size x read-ahead (download), next to the raw SDK's parallel transfer
+ * with the same settings, all in one run so that ratios compare like with like.
+ */
+final class AzureTuning {
+  private static final long MIB = 1024 * 1024;
+
+  private AzureTuning() {
+  }
+
+  static String run(Bench.Settings s) throws Exception {
+    List<Measurement.Result> results = new ArrayList<>();
+    try (AzuriteServer azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).start()) {
+      AzuriteEndpoint endpoint = azurite.endpoint();
+      BlobContainerClient container = new BlobServiceClientBuilder().connectionString(endpoint.connectionString())
+          .buildClient().getBlobContainerClient("bench");
+      container.create();
+      long size = s.objectSize();
+      for (long block : new long[] {4 * MIB, 8 * MIB, 16 * MIB}) {
+        for (int concurrency : new int[] {2, 4, 8}) {
+          String label = (block / MIB) + " MiB x " + concurrency;
+          try (StorageBackend backend = open(endpoint, block, concurrency)) {
+            ObjectKey key = ObjectKey.of("ours");
+            results.add(Measurement.measure("upload, ours, " + label, s.warmups(), s.iterations(), () ->
+                backend.put(key, new RandomStream(size, 1), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size()));
+            results.add(Measurement.measure("download, ours, " + label, s.warmups(), s.iterations(), () -> {
+              try (InputStream in = backend.openStream(key)) {
+                return in.transferTo(OutputStream.nullOutputStream());
+              }
+            }));
+          }
+          BlobClient raw = container.getBlobClient("raw");
+          ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(block)
+              .setMaxConcurrency(concurrency).setMaxSingleUploadSizeLong(block);
+          results.add(Measurement.measure("upload, raw SDK, " + label, s.warmups(), s.iterations(), () -> {
+            raw.uploadWithResponse(new BlobParallelUploadOptions(new RandomStream(size, 1))
+                .setParallelTransferOptions(transfer).setComputeMd5(true), null, null);
+            return size;
+          }));
+        }
+      }
+      BlobClient raw = container.getBlobClient("raw");
+      results.add(Measurement.measure("download, raw SDK, downloadStream", s.warmups(), s.iterations(), () -> {
+        raw.downloadStream(OutputStream.nullOutputStream());
+        return size;
+      }));
+      results.add(Measurement.measure("download, raw SDK, openInputStream 16 MiB", s.warmups(), s.iterations(), () -> {
+        try (InputStream in = raw.openInputStream(new com.azure.storage.blob.options.BlobInputStreamOptions()
+            .setBlockSize((int) (16 * MIB)))) {
+          return in.transferTo(OutputStream.nullOutputStream());
+        }
+      }));
+    }
+    StringBuilder md = new StringBuilder("| workload (" + (s.objectSize() / MIB) + " MiB blob on Azurite) "
+        + "| median MB/s | spread MB/s |\n| --- | --- | --- |\n");
+    results.forEach(r -> md.append(r.row()).append('\n'));
+    return md.toString();
+  }
+
+  private static StorageBackend open(AzuriteEndpoint endpoint, long block, int concurrency) {
+    Map<String, String> config = new HashMap<>();
+    config.put("storage.backend", "azure");
+    config.put("storage.azure.endpoint", endpoint.blobEndpoint().toString());
+    config.put("storage.azure.account-name", endpoint.accountName());
+    config.put("storage.azure.account-key", endpoint.accountKey());
+    config.put("storage.azure.container", "bench");
+    config.put("storage.azure.block-size", String.valueOf(block));
+    config.put("storage.azure.single-put-threshold", String.valueOf(block));
+    config.put("storage.azure.max-concurrency", String.valueOf(concurrency));
+    config.put("storage.azure.download-block-size", String.valueOf(block));
+    config.put("storage.azure.download-concurrency", String.valueOf(concurrency));
+    config.put("storage.metrics.enabled", "false");
+    return StorageBackends.builder().environment(Map.of()).config(config).open();
+  }
+}
