@@ -26,7 +26,6 @@ import com.azure.storage.common.policy.RequestRetryOptions;
 import io.kafkabackup.storage.BulkDeleteException;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.Capabilities;
-import io.kafkabackup.storage.InvalidConfigurationException;
 import io.kafkabackup.storage.KeyPrefix;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ListOptions;
@@ -39,11 +38,10 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.spi.StreamUploads;
+import io.kafkabackup.storage.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -112,7 +110,8 @@ public final class AzureBlobBackend implements StorageBackend {
       builder.serviceVersion(serviceVersion(settings));
     }
     this.service = builder.buildClient();
-    checkTransportSecurity(URI.create(service.getAccountUrl()), settings);
+    TransportSecurity.requireTls(URI.create(service.getAccountUrl()), settings.allowInsecureHttp(),
+        "storage.azure.endpoint", "storage.azure.allow-insecure-http");
     this.container = service.getBlobContainerClient(settings.container());
     this.batch = new BlobBatchClientBuilder(service).buildClient();
     int threads = Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency()));
@@ -144,34 +143,6 @@ public final class AzureBlobBackend implements StorageBackend {
     }
     throw settings.config().invalid(AzureBlobBackendProvider.SERVICE_VERSION, "'" + settings.serviceVersion()
         + "' is not a Blob service version this SDK knows; the newest is " + BlobServiceVersion.getLatest().getVersion());
-  }
-
-  /** TLS for every endpoint but loopback, unless plain HTTP is explicitly allowed. */
-  static void checkTransportSecurity(URI accountUrl, AzureSettings settings) {
-    if ("https".equalsIgnoreCase(accountUrl.getScheme()) || settings.allowInsecureHttp() || isLoopback(accountUrl.getHost())) {
-      return;
-    }
-    throw new InvalidConfigurationException("storage.azure.endpoint", "storage.azure.endpoint: " + accountUrl.getScheme()
-        + "://" + accountUrl.getHost() + " is not TLS; use https (plain http is only allowed for loopback, or with "
-        + "storage.azure.allow-insecure-http=true)");
-  }
-
-  private static boolean isLoopback(String host) {
-    if (host == null) {
-      return false;
-    }
-    if (host.equalsIgnoreCase("localhost")) {
-      return true;
-    }
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    if (!h.matches("[0-9.]+|[0-9a-fA-F:]+")) {
-      return false; // only literal addresses: a name could resolve anywhere later
-    }
-    try {
-      return InetAddress.getByName(h).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   @Override

@@ -1,0 +1,369 @@
+package io.kafkabackup.storage.s3;
+
+import io.kafkabackup.storage.BulkDeleteException;
+import io.kafkabackup.storage.ByteRange;
+import io.kafkabackup.storage.Capabilities;
+import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ListOptions;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectMetadata;
+import io.kafkabackup.storage.ObjectWriter;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.spi.StreamUploads;
+import io.kafkabackup.storage.spi.TransportSecurity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Error;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A {@link StorageBackend} on Amazon S3 or an S3-compatible store: one bucket, optionally below a prefix.
+ *
+ * <p>The client, its HTTP connection pool and the credentials provider are built once, when the backend
+ * opens, and shared by every operation and thread. Large and unknown-length uploads are multipart
+ * uploads with parallel parts, aborted on failure (see {@code S3MultipartWriter}); downloads are ranged
+ * GETs with read-ahead pinned to the first response's etag; create-only and if-match are
+ * {@code If-None-Match: *} and {@code If-Match} on the final request; bulk deletes are DeleteObjects of
+ * up to 1,000 keys.
+ */
+public final class S3Backend implements StorageBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(S3Backend.class);
+  /** Keys per DeleteObjects request: the service's limit. */
+  static final int DELETE_BATCH = 1000;
+  /** The largest object CopyObject copies in one request. */
+  private static final long MAX_COPY_SIZE = 5L * 1024 * 1024 * 1024;
+
+  private final S3Settings settings;
+  private final KeyPrefix prefix;
+  private final S3Client s3;
+  private final ThreadPoolExecutor pool;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  S3Backend(S3Settings settings) {
+    this.settings = settings;
+    this.prefix = settings.prefix();
+    S3ClientBuilder builder = S3Client.builder()
+        .region(Region.of(settings.region()))
+        .credentialsProvider(credentials(settings))
+        .forcePathStyle(settings.pathStyle())
+        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(settings.connectTimeout()).expectContinueEnabled(false)
+            .maxConnections(Math.max(50, 4 * settings.maxConcurrency())))
+        .overrideConfiguration(o -> o
+            .apiCallTimeout(settings.operationTimeout())
+            .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                .maxAttempts(settings.maxRetries() + 1).build())
+            .addExecutionInterceptor(new S3RequestObserver(settings.meterRegistry())));
+    if (settings.md5()) {
+      builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+          .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    }
+    if (settings.endpoint() != null) {
+      TransportSecurity.requireTls(settings.endpoint(), settings.allowInsecureHttp(), "storage.s3.endpoint",
+          "storage.s3.allow-insecure-http");
+      builder.endpointOverride(settings.endpoint());
+    }
+    this.s3 = builder.build();
+    int threads = Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency()));
+    AtomicInteger threadCount = new AtomicInteger();
+    this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "kbs-s3-transfer-" + threadCount.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    pool.allowCoreThreadTimeOut(true);
+    LOG.atInfo().addKeyValue("bucket", settings.bucket()).addKeyValue("region", settings.region())
+        .addKeyValue("endpoint", settings.endpoint()).addKeyValue("prefix", prefix.toString())
+        .log("S3 backend opened; credentials: {}", settings.accessKeyId() != null ? "static" : "default chain");
+  }
+
+  private static AwsCredentialsProvider credentials(S3Settings s) {
+    if (s.accessKeyId() == null) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    return StaticCredentialsProvider.create(s.sessionToken() == null
+        ? AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey())
+        : AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken()));
+  }
+
+  @Override
+  public String type() {
+    return S3BackendProvider.TYPE;
+  }
+
+  @Override
+  public KeyPrefix prefix() {
+    return prefix;
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(true, true, true, true, DELETE_BATCH,
+        S3MultipartWriter.LIMITS.maxParts() * S3MultipartWriter.LIMITS.maxPartSize());
+  }
+
+  @Override
+  public ObjectMetadata put(ObjectKey key, InputStream data, long length, PutOptions options) {
+    ensureOpen();
+    try {
+      return StreamUploads.write(newWriter(key, options, length), data, length);
+    } catch (IOException e) {
+      throw translate(e, "put", key, options.mode());
+    }
+  }
+
+  @Override
+  public ObjectWriter openWriter(ObjectKey key, PutOptions options) {
+    ensureOpen();
+    return newWriter(key, options, UNKNOWN_LENGTH);
+  }
+
+  private S3MultipartWriter newWriter(ObjectKey key, PutOptions options, long expectedLength) {
+    return new S3MultipartWriter(this, s3, key, prefix.apply(key), options, expectedLength, settings, pool);
+  }
+
+  @Override
+  public InputStream openStream(ObjectKey key) {
+    ensureOpen();
+    return new S3RangeReadStream(this, s3, key, prefix.apply(key), null, settings, pool);
+  }
+
+  @Override
+  public InputStream openStream(ObjectKey key, ByteRange range) {
+    ensureOpen();
+    return new S3RangeReadStream(this, s3, key, prefix.apply(key), range, settings, pool);
+  }
+
+  @Override
+  public ObjectMetadata stat(ObjectKey key) {
+    ensureOpen();
+    try {
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(settings.bucket()).key(prefix.apply(key)));
+      return new ObjectMetadata(key, head.contentLength(), head.eTag(), head.lastModified(),
+          head.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : head.contentType(),
+          head.metadata() == null ? Map.of() : new TreeMap<>(head.metadata()));
+    } catch (RuntimeException e) {
+      throw translate(e, "stat", key, null);
+    }
+  }
+
+  @Override
+  public Stream<ListEntry> list(ListOptions options) {
+    ensureOpen();
+    ListObjectsV2Request.Builder request = ListObjectsV2Request.builder().bucket(settings.bucket())
+        .prefix(prefix.applyToListPrefix(options.prefix()));
+    if (options.pageSize() > 0) {
+      request.maxKeys(Math.min(1000, options.pageSize()));
+    }
+    options.delimiter().ifPresent(request::delimiter);
+    Iterator<ListObjectsV2Response> pages = s3.listObjectsV2Paginator(request.build()).iterator();
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new ListingIterator(pages, options.prefix()),
+        Spliterator.ORDERED | Spliterator.NONNULL), false);
+  }
+
+  /**
+   * Maps pages to entries lazily. S3 returns a page's objects and common prefixes as two lists, so each
+   * page is merged back into key order (pages themselves cover consecutive key ranges).
+   */
+  private final class ListingIterator implements Iterator<ListEntry> {
+    private final Iterator<ListObjectsV2Response> pages;
+    private final String listPrefix;
+    private Iterator<ListEntry> page = Collections.emptyIterator();
+
+    ListingIterator(Iterator<ListObjectsV2Response> pages, String listPrefix) {
+      this.pages = pages;
+      this.listPrefix = listPrefix;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (!page.hasNext() && pages.hasNext()) {
+          ListObjectsV2Response response = pages.next();
+          List<ListEntry> entries = new ArrayList<>();
+          for (S3Object o : response.contents()) {
+            ListEntry entry = toEntry(o);
+            if (entry != null) {
+              entries.add(entry);
+            }
+          }
+          for (CommonPrefix p : response.commonPrefixes()) {
+            entries.add(new ListEntry.Prefix(prefix.strip(p.prefix())));
+          }
+          entries.sort((a, b) -> ObjectKey.compareCodePoints(a.name(), b.name()));
+          page = entries.iterator();
+        }
+      } catch (RuntimeException e) {
+        throw translate(e, "list", listPrefix, null);
+      }
+      return page.hasNext();
+    }
+
+    @Override
+    public ListEntry next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return page.next();
+    }
+
+    private ListEntry toEntry(S3Object o) {
+      ObjectKey key;
+      try {
+        key = ObjectKey.of(prefix.strip(o.key()));
+      } catch (StorageException e) {
+        LOG.debug("skipping object '{}': its name is not a valid key", o.key());
+        return null;
+      }
+      return new ListEntry.StoredObject(key, o.size(), o.eTag(), o.lastModified());
+    }
+  }
+
+  @Override
+  public void delete(ObjectKey key) {
+    ensureOpen();
+    try {
+      s3.deleteObject(b -> b.bucket(settings.bucket()).key(prefix.apply(key)));
+    } catch (RuntimeException e) {
+      StorageException translated = translate(e, "delete", key, null);
+      if (!(translated instanceof io.kafkabackup.storage.ObjectNotFoundException)) {
+        throw translated;
+      }
+    }
+  }
+
+  /** Deletes with DeleteObjects, 1,000 keys per request and several requests at once. */
+  @Override
+  public void deleteAll(Collection<ObjectKey> keys) {
+    ensureOpen();
+    List<ObjectKey> all = new ArrayList<>(keys);
+    List<Future<Map<ObjectKey, Throwable>>> batches = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += DELETE_BATCH) {
+      List<ObjectKey> slice = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
+      batches.add(pool.submit(() -> deleteBatch(slice)));
+    }
+    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
+    for (Future<Map<ObjectKey, Throwable>> f : batches) {
+      try {
+        failures.putAll(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StorageException("interrupted while deleting " + all.size() + " keys", e, true);
+      } catch (ExecutionException e) {
+        throw translate(e.getCause(), "delete", all.size() + " keys", null);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new BulkDeleteException(new ArrayList<>(failures.keySet()), new ArrayList<>(failures.values()));
+    }
+  }
+
+  private Map<ObjectKey, Throwable> deleteBatch(List<ObjectKey> keys) {
+    Map<String, ObjectKey> byName = new LinkedHashMap<>();
+    keys.forEach(k -> byName.put(prefix.apply(k), k));
+    List<ObjectIdentifier> ids = byName.keySet().stream().map(n -> ObjectIdentifier.builder().key(n).build())
+        .collect(Collectors.toList());
+    DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(settings.bucket())
+        .delete(d -> d.objects(ids).quiet(true)));
+    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
+    for (S3Error error : response.errors()) {
+      if ("NoSuchKey".equals(error.code())) {
+        continue;
+      }
+      ObjectKey key = byName.get(error.key());
+      failures.put(key, new StorageException("delete '" + key + "' failed: " + error.code() + ": " + error.message(),
+          null, "SlowDown".equals(error.code()) || "InternalError".equals(error.code())));
+    }
+    return failures;
+  }
+
+  /**
+   * Copies on the server with CopyObject when the target may be overwritten and the object is at most
+   * 5 GiB; conditional copies stream through this process, since CopyObject takes no condition on the
+   * target.
+   */
+  @Override
+  public ObjectMetadata copy(ObjectKey source, ObjectKey target, WriteMode mode) {
+    ensureOpen();
+    ObjectMetadata meta = stat(source);
+    if (!(mode instanceof WriteMode.Overwrite) || meta.size() > MAX_COPY_SIZE) {
+      return StorageBackend.super.copy(source, target, mode);
+    }
+    try {
+      s3.copyObject(CopyObjectRequest.builder().sourceBucket(settings.bucket()).sourceKey(prefix.apply(source))
+          .destinationBucket(settings.bucket()).destinationKey(prefix.apply(target)).copySourceIfMatch(meta.etag())
+          .build());
+    } catch (RuntimeException e) {
+      throw translate(e, "copy", source + " -> " + target, null);
+    }
+    return stat(target);
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      pool.shutdownNow();
+      s3.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "S3Backend{bucket=" + settings.bucket() + ", endpoint=" + settings.endpoint() + ", prefix=" + prefix + "}";
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("storage backend is closed");
+    }
+  }
+
+  StorageException translate(Throwable e, String operation, Object target, WriteMode mode) {
+    return S3Errors.translate(e, operation, String.valueOf(target), settings.bucket(), mode);
+  }
+}

@@ -1,0 +1,143 @@
+package io.kafkabackup.storage.s3;
+
+import io.kafkabackup.storage.AuthenticationException;
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.InvalidRangeException;
+import io.kafkabackup.storage.ObjectAlreadyExistsException;
+import io.kafkabackup.storage.ObjectNotFoundException;
+import io.kafkabackup.storage.PermissionDeniedException;
+import io.kafkabackup.storage.PreconditionFailedException;
+import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.StorageTimeoutException;
+import io.kafkabackup.storage.ThrottledException;
+import io.kafkabackup.storage.WriteMode;
+import java.io.IOException;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Turns AWS SDK failures into the library's typed errors, with the HTTP status, S3 error code and both
+ * request ids in the message. SDK exceptions are not attached as they are (their messages can repeat
+ * request details); the cause is a copy with the same stack and a summary message.
+ */
+final class S3Errors {
+  private static final Set<String> BAD_CREDENTIALS = Set.of("InvalidAccessKeyId", "SignatureDoesNotMatch",
+      "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity");
+
+  private S3Errors() {
+  }
+
+  /** A stand-in for an SDK exception, with a summary message and the original stack. */
+  static final class S3ServiceError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    S3ServiceError(Throwable original, String message) {
+      super(original.getClass().getName() + ": " + message);
+      setStackTrace(original.getStackTrace());
+    }
+  }
+
+  /**
+   * Translates a failure.
+   *
+   * @param e what the SDK threw
+   * @param operation what we were doing
+   * @param key the object key or prefix involved
+   * @param bucket the bucket, for bucket-level errors
+   * @param mode the write mode of a write, or {@code null}: a failed condition of a create-only write means
+   *     the key is taken
+   */
+  static StorageException translate(Throwable e, String operation, String key, String bucket, WriteMode mode) {
+    if (e instanceof StorageException) {
+      return (StorageException) e;
+    }
+    String what = operation + " '" + key + "'";
+    S3Exception s3 = find(e, S3Exception.class);
+    if (s3 != null) {
+      int status = s3.statusCode();
+      String code = s3.awsErrorDetails() != null && s3.awsErrorDetails().errorCode() != null
+          ? s3.awsErrorDetails().errorCode() : "";
+      String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + s3.requestId()
+          + ", extended request id " + s3.extendedRequestId() + ")";
+      S3ServiceError cause = new S3ServiceError(s3, detail);
+      if ("NoSuchBucket".equals(code)) {
+        return new InvalidConfigurationException("storage.s3.bucket", what + " failed: bucket '" + bucket
+            + "' does not exist: " + detail, cause);
+      }
+      if ((status == 412 || status == 409 && "ConditionalRequestConflict".equals(code))
+          && mode instanceof WriteMode.CreateOnly) {
+        return new ObjectAlreadyExistsException(what + " failed: the object already exists: " + detail, cause);
+      }
+      if (status == 404 && mode instanceof WriteMode.IfMatch) {
+        // S3 answers If-Match on a missing key with 404 NoSuchKey.
+        return new PreconditionFailedException(what + " failed: the object does not exist: " + detail, cause);
+      }
+      switch (status) {
+        case 404:
+          return new ObjectNotFoundException(what + " failed: not found: " + detail, cause);
+        case 409:
+          if ("ConditionalRequestConflict".equals(code)) {
+            return new PreconditionFailedException(what + " failed: a concurrent write won: " + detail, cause);
+          }
+          return new StorageException(what + " failed: conflict: " + detail, cause, false);
+        case 412:
+          return new PreconditionFailedException(what + " failed: the object's etag no longer matches: " + detail,
+              cause);
+        case 416:
+          return new InvalidRangeException(what + " failed: the range starts beyond the end of the object: "
+              + detail, cause);
+        case 401:
+          return new AuthenticationException(what + " failed: authentication required: " + detail, cause);
+        case 403:
+          if (BAD_CREDENTIALS.contains(code)) {
+            return new AuthenticationException(what + " failed: the service rejected the credentials: " + detail,
+                cause);
+          }
+          return new PermissionDeniedException(what + " failed: permission denied: " + detail, cause);
+        case 429:
+        case 503:
+          return new ThrottledException(what + " was throttled after all retries: " + detail, cause, null);
+        default:
+          return new StorageException(what + " failed: " + detail, cause, status >= 500 || status == 408);
+      }
+    }
+    if (find(e, ApiCallTimeoutException.class) != null || find(e, ApiCallAttemptTimeoutException.class) != null) {
+      return new StorageTimeoutException(what + " timed out: " + e.getMessage(), new S3ServiceError(e, "timeout"));
+    }
+    if (find(e, AbortedException.class) != null || find(e, InterruptedException.class) != null) {
+      return new StorageException(what + " was interrupted", new S3ServiceError(e, "interrupted"), true);
+    }
+    if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("credentials")) {
+      return new AuthenticationException(what + " failed: no credentials: " + firstLine(e.getMessage()),
+          new S3ServiceError(e, firstLine(e.getMessage())));
+    }
+    if (find(e, IOException.class) != null || e instanceof SdkClientException) {
+      return new StorageException(what + " failed with a network error: " + firstLine(e.getMessage()),
+          new S3ServiceError(e, firstLine(e.getMessage())), true);
+    }
+    return new StorageException(what + " failed: " + firstLine(e.toString()),
+        new S3ServiceError(e, firstLine(String.valueOf(e.getMessage()))), false);
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+  }
+}

@@ -1,0 +1,93 @@
+package io.kafkabackup.storage.s3;
+
+import io.kafkabackup.storage.ByteRange;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.PreconditionFailedException;
+import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.spi.RangeReadStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.ExecutorService;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Streams an S3 object with ranged GETs and read-ahead (see {@link RangeReadStream}); later GETs carry
+ * {@code If-Match} on the first one's etag. Plain ranged GETs only, never {@code ?partNumber=}, which
+ * several S3-compatible stores do not serve.
+ */
+final class S3RangeReadStream extends RangeReadStream {
+  private final S3Backend backend;
+  private final S3Client s3;
+  private final String bucket;
+  private final String name;
+
+  S3RangeReadStream(S3Backend backend, S3Client s3, ObjectKey key, String name, ByteRange range, S3Settings settings,
+      ExecutorService pool) {
+    super(key, (int) settings.downloadPartSize(), settings.downloadConcurrency(), pool);
+    this.backend = backend;
+    this.s3 = s3;
+    this.bucket = settings.bucket();
+    this.name = name;
+    start(range);
+  }
+
+  @Override
+  protected FirstChunk fetchFirst(long offset, int length, boolean wholeObject) {
+    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name)
+        .range("bytes=" + offset + "-" + (offset + length - 1)).build();
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
+      byte[] buffer = new byte[length];
+      int n = readFully(in, buffer);
+      GetObjectResponse response = in.response();
+      return new FirstChunk(buffer, n, totalSize(response, n), response.eTag());
+    } catch (S3Exception e) {
+      if (e.statusCode() == 416 && wholeObject) {
+        return new FirstChunk(new byte[0], 0, 0, null); // every range of an empty object is unsatisfiable
+      }
+      throw backend.translate(e, "get", key(), null);
+    } catch (IOException | RuntimeException e) {
+      throw backend.translate(e, "get", key(), null);
+    }
+  }
+
+  @Override
+  protected int fetch(long offset, byte[] into, String version) {
+    GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name).ifMatch(version)
+        .range("bytes=" + offset + "-" + (offset + into.length - 1)).build();
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
+      return readFully(in, into);
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412) {
+        throw new PreconditionFailedException("'" + key() + "' was replaced while it was being read",
+            backend.translate(e, "get", key(), null));
+      }
+      throw backend.translate(e, "get", key(), null);
+    } catch (IOException | RuntimeException e) {
+      StorageException translated = backend.translate(e, "get", key(), null);
+      throw translated;
+    }
+  }
+
+  private static int readFully(InputStream in, byte[] buffer) throws IOException {
+    int n = in.readNBytes(buffer, 0, buffer.length);
+    if (in.read() >= 0) {
+      throw new IOException("the service sent more bytes than the requested range");
+    }
+    return n;
+  }
+
+  private static long totalSize(GetObjectResponse response, long received) {
+    String contentRange = response.contentRange();
+    if (contentRange != null) {
+      int slash = contentRange.lastIndexOf('/');
+      if (slash >= 0 && !contentRange.endsWith("*")) {
+        return Long.parseLong(contentRange.substring(slash + 1).trim());
+      }
+    }
+    return response.contentLength() != null ? response.contentLength() : received;
+  }
+}

@@ -1,0 +1,64 @@
+package io.kafkabackup.storage.s3;
+
+import static io.kafkabackup.storage.s3.S3BackendProvider.*;
+
+import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.spi.StorageConfig;
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * The typed settings of one S3 backend, read once from the validated configuration.
+ *
+ * @param config the configuration, for errors
+ * @param prefix the key prefix
+ * @param bucket the bucket
+ * @param region the region
+ * @param endpoint the endpoint override, or {@code null}
+ * @param pathStyle whether to address the bucket in the path
+ * @param allowInsecureHttp whether a non-loopback http:// endpoint is allowed
+ * @param accessKeyId the static access key id, or {@code null} for the default chain
+ * @param secretAccessKey the static secret, or {@code null}
+ * @param sessionToken the session token, or {@code null}
+ * @param partSize the multipart part size
+ * @param maxConcurrency parts in flight per upload
+ * @param singlePutThreshold the largest object sent in one PutObject
+ * @param downloadPartSize the size of each ranged GET
+ * @param downloadConcurrency ranged GETs in flight per stream
+ * @param maxRetries retries per request
+ * @param connectTimeout the connect timeout
+ * @param operationTimeout the limit of one service call
+ * @param md5 whether to send Content-MD5 (else the SDK's checksums)
+ * @param meterRegistry a Micrometer registry, or {@code null}
+ */
+record S3Settings(
+    StorageConfig config, KeyPrefix prefix, String bucket, String region, URI endpoint, boolean pathStyle,
+    boolean allowInsecureHttp, String accessKeyId, String secretAccessKey, String sessionToken, long partSize,
+    int maxConcurrency, long singlePutThreshold, long downloadPartSize, int downloadConcurrency, int maxRetries,
+    Duration connectTimeout, Duration operationTimeout, boolean md5, Object meterRegistry) {
+
+  @Override
+  public String toString() {
+    return "S3Settings{bucket=" + bucket + ", region=" + region + ", endpoint=" + endpoint + ", prefix=" + prefix + "}";
+  }
+
+  static S3Settings from(StorageConfig c) {
+    String bucket = c.string(BUCKET).orElseThrow();
+    if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+      throw c.invalid(BUCKET, "'" + bucket + "' is not a bucket name (3-63 lower-case letters, digits, '.' and '-')");
+    }
+    boolean hasKey = c.has(ACCESS_KEY_ID);
+    if (hasKey != c.has(SECRET_ACCESS_KEY)) {
+      throw c.invalid(hasKey ? SECRET_ACCESS_KEY : ACCESS_KEY_ID, "access-key-id and secret-access-key go together");
+    }
+    if (c.has(SESSION_TOKEN) && !hasKey) {
+      throw c.invalid(ACCESS_KEY_ID, "a session token needs access-key-id and secret-access-key");
+    }
+    return new S3Settings(c, c.prefix(), bucket, c.string(REGION).orElseThrow(), c.url(ENDPOINT).orElse(null),
+        c.booleanValue(PATH_STYLE), c.booleanValue(ALLOW_INSECURE_HTTP), c.string(ACCESS_KEY_ID).orElse(null),
+        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), c.size(PART_SIZE),
+        c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_PART_SIZE),
+        c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(CONNECT_TIMEOUT),
+        c.duration(OPERATION_TIMEOUT), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.meterRegistry().orElse(null));
+  }
+}
