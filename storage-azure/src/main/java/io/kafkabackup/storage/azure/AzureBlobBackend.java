@@ -23,7 +23,6 @@ import com.azure.storage.blob.models.DeleteSnapshotsOptionType;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobBeginCopyOptions;
 import com.azure.storage.common.policy.RequestRetryOptions;
-import io.kafkabackup.storage.BulkDeleteException;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.Capabilities;
 import io.kafkabackup.storage.KeyPrefix;
@@ -37,7 +36,9 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.spi.BatchDelete;
 import io.kafkabackup.storage.spi.StreamUploads;
+import io.kafkabackup.storage.spi.TransferPool;
 import io.kafkabackup.storage.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,14 +54,8 @@ import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
@@ -89,7 +84,7 @@ public final class AzureBlobBackend implements StorageBackend {
   private final BlobServiceClient service;
   private final BlobContainerClient container;
   private final BlobBatchClient batch;
-  private final ThreadPoolExecutor pool;
+  private final ExecutorService pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   AzureBlobBackend(AzureSettings settings) {
@@ -114,14 +109,8 @@ public final class AzureBlobBackend implements StorageBackend {
         "storage.azure.endpoint", "storage.azure.allow-insecure-http");
     this.container = service.getBlobContainerClient(settings.container());
     this.batch = new BlobBatchClientBuilder(service).buildClient();
-    int threads = Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency()));
-    AtomicInteger threadCount = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "kbs-azure-transfer-" + threadCount.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    pool.allowCoreThreadTimeOut(true);
+    this.pool = TransferPool.create(AzureBlobBackendProvider.TYPE,
+        Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency())));
     LOG.atInfo().addKeyValue("account_url", service.getAccountUrl()).addKeyValue("container", settings.container())
         .addKeyValue("prefix", prefix.toString())
         .log("Azure Blob backend opened; authentication {}", credential.description());
@@ -302,26 +291,7 @@ public final class AzureBlobBackend implements StorageBackend {
   @Override
   public void deleteAll(Collection<ObjectKey> keys) {
     ensureOpen();
-    List<ObjectKey> all = new ArrayList<>(keys);
-    List<Future<Map<ObjectKey, Throwable>>> batches = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += BATCH_SIZE) {
-      List<ObjectKey> slice = all.subList(i, Math.min(all.size(), i + BATCH_SIZE));
-      batches.add(pool.submit(() -> deleteBatch(slice)));
-    }
-    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
-    for (Future<Map<ObjectKey, Throwable>> f : batches) {
-      try {
-        failures.putAll(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StorageException("interrupted while deleting " + all.size() + " keys", e, true);
-      } catch (ExecutionException e) {
-        throw translate(e.getCause(), "delete", all.size() + " keys");
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new BulkDeleteException(new ArrayList<>(failures.keySet()), new ArrayList<>(failures.values()));
-    }
+    BatchDelete.run(keys, BATCH_SIZE, pool, this::deleteBatch, e -> translate(e, "delete", keys.size() + " keys"));
   }
 
   private Map<ObjectKey, Throwable> deleteBatch(List<ObjectKey> keys) {

@@ -1,5 +1,8 @@
 package io.kafkabackup.storage.azure;
 
+import static io.kafkabackup.storage.spi.ProviderErrors.findCause;
+import static io.kafkabackup.storage.spi.ProviderErrors.firstLine;
+
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpResponse;
 import com.azure.storage.blob.models.BlobStorageException;
@@ -13,6 +16,7 @@ import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.ThrottledException;
+import io.kafkabackup.storage.spi.ProviderErrors.RedactedCause;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -31,16 +35,6 @@ final class AzureErrors {
       "(?i)(sig=)[^&\\s\"']+|(SharedKey [^:\\s]+:)[^\\s\"']+|(Bearer )[^\\s\"']+|eyJ[\\w-]+\\.[\\w-]+\\.[\\w-]*");
 
   private AzureErrors() {
-  }
-
-  /** A redacted stand-in for an SDK exception. */
-  static final class AzureServiceError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    AzureServiceError(Throwable original, String message) {
-      super(original.getClass().getName() + ": " + message);
-      setStackTrace(original.getStackTrace());
-    }
   }
 
   static String redact(String text) {
@@ -70,32 +64,32 @@ final class AzureErrors {
       return (StorageException) e;
     }
     String what = operation + " '" + key + "'";
-    BlobStorageException service = find(e, BlobStorageException.class);
+    BlobStorageException service = findCause(e, BlobStorageException.class);
     if (service != null) {
       return fromService(service, what, container);
     }
-    ClientAuthenticationException auth = find(e, ClientAuthenticationException.class);
+    ClientAuthenticationException auth = findCause(e, ClientAuthenticationException.class);
     if (auth != null) {
       return new AuthenticationException(what + " failed: the credential could not get a token: "
-          + redact(firstLine(auth.getMessage())), new AzureServiceError(auth, redact(firstLine(auth.getMessage()))));
+          + redact(firstLine(auth.getMessage())), new RedactedCause(auth, redact(firstLine(auth.getMessage()))));
     }
-    AuthenticationException ours = find(e, AuthenticationException.class);
+    AuthenticationException ours = findCause(e, AuthenticationException.class);
     if (ours != null) {
       return ours;
     }
-    if (find(e, TimeoutException.class) != null || String.valueOf(e.getMessage()).contains("Timeout on blocking read")) {
+    if (findCause(e, TimeoutException.class) != null || String.valueOf(e.getMessage()).contains("Timeout on blocking read")) {
       return new StorageTimeoutException(what + " timed out: " + redact(firstLine(e.getMessage())),
-          new AzureServiceError(e, redact(firstLine(e.getMessage()))));
+          new RedactedCause(e, redact(firstLine(e.getMessage()))));
     }
-    if (find(e, InterruptedIOException.class) != null || find(e, InterruptedException.class) != null) {
-      return new StorageException(what + " was interrupted", new AzureServiceError(e, "interrupted"), true);
+    if (findCause(e, InterruptedIOException.class) != null || findCause(e, InterruptedException.class) != null) {
+      return new StorageException(what + " was interrupted", new RedactedCause(e, "interrupted"), true);
     }
-    if (find(e, IOException.class) != null || e instanceof UncheckedIOException) {
+    if (findCause(e, IOException.class) != null || e instanceof UncheckedIOException) {
       return new StorageException(what + " failed with a network error: " + redact(firstLine(rootMessage(e))),
-          new AzureServiceError(e, redact(firstLine(rootMessage(e)))), true);
+          new RedactedCause(e, redact(firstLine(rootMessage(e)))), true);
     }
     return new StorageException(what + " failed: " + redact(firstLine(e.toString())),
-        new AzureServiceError(e, redact(firstLine(String.valueOf(e.getMessage())))), false);
+        new RedactedCause(e, redact(firstLine(String.valueOf(e.getMessage())))), false);
   }
 
   private static StorageException fromService(BlobStorageException e, String what, String container) {
@@ -107,7 +101,7 @@ final class AzureErrors {
         : response.getRequest().getHeaders().getValue("x-ms-client-request-id");
     String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + requestId
         + ", client request id " + clientRequestId + ")";
-    AzureServiceError cause = new AzureServiceError(e, detail);
+    RedactedCause cause = new RedactedCause(e, detail);
     switch (status) {
       case 404:
         if ("ContainerNotFound".equals(code)) {
@@ -164,15 +158,6 @@ final class AzureErrors {
     return null;
   }
 
-  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
-
   private static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
@@ -181,12 +166,4 @@ final class AzureErrors {
     return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-  }
 }

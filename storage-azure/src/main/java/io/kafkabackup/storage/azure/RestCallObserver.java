@@ -7,6 +7,7 @@ import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
+import io.kafkabackup.storage.spi.RequestMetrics;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,7 +33,7 @@ final class RestCallObserver implements HttpPipelinePolicy {
    * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null} for logs only
    */
   RestCallObserver(Object meterRegistry) {
-    this.metrics = meterRegistry == null ? null : new RequestMetrics(meterRegistry);
+    this.metrics = meterRegistry == null ? null : new RequestMetrics(AzureBlobBackendProvider.TYPE, meterRegistry);
   }
 
   @Override
@@ -157,23 +158,5 @@ final class RestCallObserver implements HttpPipelinePolicy {
       }
     }
     return null;
-  }
-
-  /** Keeps every Micrometer reference in one class, loaded only when a registry is given. */
-  private static final class RequestMetrics {
-    private final io.micrometer.core.instrument.MeterRegistry registry;
-
-    RequestMetrics(Object registry) {
-      this.registry = (io.micrometer.core.instrument.MeterRegistry) registry;
-    }
-
-    void record(String operation, String status, Duration duration) {
-      io.micrometer.core.instrument.Timer.builder("storage.azure.requests")
-          .description("REST calls to Azure Blob Storage, one per attempt")
-          .tag("operation", operation)
-          .tag("status", status)
-          .register(registry)
-          .record(duration);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.kafkabackup.storage.s3;
 
-import io.kafkabackup.storage.BulkDeleteException;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.Capabilities;
 import io.kafkabackup.storage.KeyPrefix;
@@ -13,7 +12,9 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.spi.BatchDelete;
 import io.kafkabackup.storage.spi.StreamUploads;
+import io.kafkabackup.storage.spi.TransferPool;
 import io.kafkabackup.storage.spi.TransportSecurity;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,13 +29,8 @@ import java.util.NoSuchElementException;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -82,7 +78,7 @@ public final class S3Backend implements StorageBackend {
   private final S3Settings settings;
   private final KeyPrefix prefix;
   private final S3Client s3;
-  private final ThreadPoolExecutor pool;
+  private final ExecutorService pool;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   S3Backend(S3Settings settings) {
@@ -109,14 +105,8 @@ public final class S3Backend implements StorageBackend {
       builder.endpointOverride(settings.endpoint());
     }
     this.s3 = builder.build();
-    int threads = Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency()));
-    AtomicInteger threadCount = new AtomicInteger();
-    this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "kbs-s3-transfer-" + threadCount.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    pool.allowCoreThreadTimeOut(true);
+    this.pool = TransferPool.create(S3BackendProvider.TYPE,
+        Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency())));
     LOG.atInfo().addKeyValue("bucket", settings.bucket()).addKeyValue("region", settings.region())
         .addKeyValue("endpoint", settings.endpoint()).addKeyValue("prefix", prefix.toString())
         .log("S3 backend opened; credentials: {}", settings.accessKeyId() != null ? "static" : "default chain");
@@ -281,26 +271,7 @@ public final class S3Backend implements StorageBackend {
   @Override
   public void deleteAll(Collection<ObjectKey> keys) {
     ensureOpen();
-    List<ObjectKey> all = new ArrayList<>(keys);
-    List<Future<Map<ObjectKey, Throwable>>> batches = new ArrayList<>();
-    for (int i = 0; i < all.size(); i += DELETE_BATCH) {
-      List<ObjectKey> slice = all.subList(i, Math.min(all.size(), i + DELETE_BATCH));
-      batches.add(pool.submit(() -> deleteBatch(slice)));
-    }
-    Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
-    for (Future<Map<ObjectKey, Throwable>> f : batches) {
-      try {
-        failures.putAll(f.get());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StorageException("interrupted while deleting " + all.size() + " keys", e, true);
-      } catch (ExecutionException e) {
-        throw translate(e.getCause(), "delete", all.size() + " keys", null);
-      }
-    }
-    if (!failures.isEmpty()) {
-      throw new BulkDeleteException(new ArrayList<>(failures.keySet()), new ArrayList<>(failures.values()));
-    }
+    BatchDelete.run(keys, DELETE_BATCH, pool, this::deleteBatch, e -> translate(e, "delete", keys.size() + " keys", null));
   }
 
   private Map<ObjectKey, Throwable> deleteBatch(List<ObjectKey> keys) {

@@ -1,5 +1,8 @@
 package io.kafkabackup.storage.s3;
 
+import static io.kafkabackup.storage.spi.ProviderErrors.findCause;
+import static io.kafkabackup.storage.spi.ProviderErrors.firstLine;
+
 import io.kafkabackup.storage.AuthenticationException;
 import io.kafkabackup.storage.InvalidConfigurationException;
 import io.kafkabackup.storage.InvalidRangeException;
@@ -11,6 +14,7 @@ import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.ThrottledException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.spi.ProviderErrors.RedactedCause;
 import java.io.IOException;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -31,16 +35,6 @@ final class S3Errors {
   private S3Errors() {
   }
 
-  /** A stand-in for an SDK exception, with a summary message and the original stack. */
-  static final class S3ServiceError extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    S3ServiceError(Throwable original, String message) {
-      super(original.getClass().getName() + ": " + message);
-      setStackTrace(original.getStackTrace());
-    }
-  }
-
   /**
    * Translates a failure.
    *
@@ -56,14 +50,14 @@ final class S3Errors {
       return (StorageException) e;
     }
     String what = operation + " '" + key + "'";
-    S3Exception s3 = find(e, S3Exception.class);
+    S3Exception s3 = findCause(e, S3Exception.class);
     if (s3 != null) {
       int status = s3.statusCode();
       String code = s3.awsErrorDetails() != null && s3.awsErrorDetails().errorCode() != null
           ? s3.awsErrorDetails().errorCode() : "";
       String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + s3.requestId()
           + ", extended request id " + s3.extendedRequestId() + ")";
-      S3ServiceError cause = new S3ServiceError(s3, detail);
+      RedactedCause cause = new RedactedCause(s3, detail);
       if ("NoSuchBucket".equals(code)) {
         return new InvalidConfigurationException("storage.s3.bucket", what + " failed: bucket '" + bucket
             + "' does not exist: " + detail, cause);
@@ -105,39 +99,22 @@ final class S3Errors {
           return new StorageException(what + " failed: " + detail, cause, status >= 500 || status == 408);
       }
     }
-    if (find(e, ApiCallTimeoutException.class) != null || find(e, ApiCallAttemptTimeoutException.class) != null) {
-      return new StorageTimeoutException(what + " timed out: " + e.getMessage(), new S3ServiceError(e, "timeout"));
+    if (findCause(e, ApiCallTimeoutException.class) != null || findCause(e, ApiCallAttemptTimeoutException.class) != null) {
+      return new StorageTimeoutException(what + " timed out: " + e.getMessage(), new RedactedCause(e, "timeout"));
     }
-    if (find(e, AbortedException.class) != null || find(e, InterruptedException.class) != null) {
-      return new StorageException(what + " was interrupted", new S3ServiceError(e, "interrupted"), true);
+    if (findCause(e, AbortedException.class) != null || findCause(e, InterruptedException.class) != null) {
+      return new StorageException(what + " was interrupted", new RedactedCause(e, "interrupted"), true);
     }
     if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("credentials")) {
       return new AuthenticationException(what + " failed: no credentials: " + firstLine(e.getMessage()),
-          new S3ServiceError(e, firstLine(e.getMessage())));
+          new RedactedCause(e, firstLine(e.getMessage())));
     }
-    if (find(e, IOException.class) != null || e instanceof SdkClientException) {
+    if (findCause(e, IOException.class) != null || e instanceof SdkClientException) {
       return new StorageException(what + " failed with a network error: " + firstLine(e.getMessage()),
-          new S3ServiceError(e, firstLine(e.getMessage())), true);
+          new RedactedCause(e, firstLine(e.getMessage())), true);
     }
     return new StorageException(what + " failed: " + firstLine(e.toString()),
-        new S3ServiceError(e, firstLine(String.valueOf(e.getMessage()))), false);
+        new RedactedCause(e, firstLine(String.valueOf(e.getMessage()))), false);
   }
 
-  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    String line = nl < 0 ? s : s.substring(0, nl);
-    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
-  }
 }

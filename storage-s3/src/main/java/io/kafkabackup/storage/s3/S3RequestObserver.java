@@ -1,5 +1,6 @@
 package io.kafkabackup.storage.s3;
 
+import io.kafkabackup.storage.spi.RequestMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -26,7 +27,7 @@ final class S3RequestObserver implements ExecutionInterceptor {
   private final RequestMetrics metrics;
 
   S3RequestObserver(Object meterRegistry) {
-    this.metrics = meterRegistry == null ? null : new RequestMetrics(meterRegistry);
+    this.metrics = meterRegistry == null ? null : new RequestMetrics(S3BackendProvider.TYPE, meterRegistry);
   }
 
   @Override
@@ -75,23 +76,5 @@ final class S3RequestObserver implements ExecutionInterceptor {
       event = event.addKeyValue("error", error.getClass().getSimpleName() + ": " + error.getMessage());
     }
     event.log("s3 {} {} {}", operation, path, status);
-  }
-
-  /** Keeps every Micrometer reference in one class, loaded only when a registry is given. */
-  private static final class RequestMetrics {
-    private final io.micrometer.core.instrument.MeterRegistry registry;
-
-    RequestMetrics(Object registry) {
-      this.registry = (io.micrometer.core.instrument.MeterRegistry) registry;
-    }
-
-    void record(String operation, String status, Duration duration) {
-      io.micrometer.core.instrument.Timer.builder("storage.s3.requests")
-          .description("HTTP requests to S3, one per attempt")
-          .tag("operation", operation == null ? "unknown" : operation)
-          .tag("status", status)
-          .register(registry)
-          .record(duration);
-    }
   }
 }
