@@ -37,6 +37,7 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.spi.BatchDelete;
+import io.kafkabackup.storage.spi.PagedListing;
 import io.kafkabackup.storage.spi.StreamUploads;
 import io.kafkabackup.storage.spi.TransferPool;
 import io.kafkabackup.storage.spi.TransportSecurity;
@@ -46,18 +47,13 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,69 +201,26 @@ public final class AzureBlobBackend implements StorageBackend {
     PagedIterable<BlobItem> items = options.delimiter().isPresent()
         ? container.listBlobsByHierarchy("/", request, settings.operationTimeout())
         : container.listBlobs(request, settings.operationTimeout());
-    Iterator<ListEntry> entries = new ListingIterator(items.iterableByPage().iterator(), options.prefix());
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(entries,
-        Spliterator.ORDERED | Spliterator.NONNULL), false);
+    return PagedListing.stream(items.iterableByPage().iterator(), this::entriesOf,
+        e -> translate(e, "list", options.prefix()));
   }
 
-  /**
-   * Maps blob items to entries lazily, page by page, translating errors and skipping foreign names. The
-   * SDK returns a page's prefixes and blobs as two lists, so each page is merged back into key order
-   * (pages themselves cover consecutive key ranges).
-   */
-  private final class ListingIterator implements Iterator<ListEntry> {
-    private final Iterator<PagedResponse<BlobItem>> pages;
-    private final String listPrefix;
-    private Iterator<ListEntry> page = java.util.Collections.emptyIterator();
-
-    ListingIterator(Iterator<PagedResponse<BlobItem>> pages, String listPrefix) {
-      this.pages = pages;
-      this.listPrefix = listPrefix;
-    }
-
-    @Override
-    public boolean hasNext() {
-      try {
-        while (!page.hasNext() && pages.hasNext()) {
-          List<ListEntry> entries = new ArrayList<>();
-          for (BlobItem item : pages.next().getValue()) {
-            ListEntry entry = toEntry(item);
-            if (entry != null) {
-              entries.add(entry);
-            }
-          }
-          entries.sort((a, b) -> ObjectKey.compareCodePoints(a.name(), b.name()));
-          page = entries.iterator();
-        }
-      } catch (RuntimeException e) {
-        throw translate(e, "list", listPrefix);
-      }
-      return page.hasNext();
-    }
-
-    @Override
-    public ListEntry next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return page.next();
-    }
-
-    private ListEntry toEntry(BlobItem item) {
+  private List<ListEntry> entriesOf(PagedResponse<BlobItem> page) {
+    List<ListEntry> entries = new ArrayList<>();
+    for (BlobItem item : page.getValue()) {
       String name = prefix.strip(item.getName());
       if (Boolean.TRUE.equals(item.isPrefix())) {
-        return new ListEntry.Prefix(name);
+        entries.add(new ListEntry.Prefix(name));
+        continue;
       }
-      ObjectKey key;
       try {
-        key = ObjectKey.of(name);
+        entries.add(new ListEntry.StoredObject(ObjectKey.of(name), item.getProperties().getContentLength(),
+            item.getProperties().getETag(), item.getProperties().getLastModified().toInstant()));
       } catch (StorageException e) {
         LOG.debug("skipping blob '{}': its name is not a valid key", item.getName());
-        return null;
       }
-      return new ListEntry.StoredObject(key, item.getProperties().getContentLength(), item.getProperties().getETag(),
-          item.getProperties().getLastModified().toInstant());
     }
+    return entries;
   }
 
   @Override

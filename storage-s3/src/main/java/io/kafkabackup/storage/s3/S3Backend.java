@@ -13,6 +13,7 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.spi.BatchDelete;
+import io.kafkabackup.storage.spi.PagedListing;
 import io.kafkabackup.storage.spi.StreamUploads;
 import io.kafkabackup.storage.spi.TransferPool;
 import io.kafkabackup.storage.spi.TransportSecurity;
@@ -20,20 +21,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -191,67 +186,23 @@ public final class S3Backend implements StorageBackend {
       request.maxKeys(Math.min(1000, options.pageSize()));
     }
     options.delimiter().ifPresent(request::delimiter);
-    Iterator<ListObjectsV2Response> pages = s3.listObjectsV2Paginator(request.build()).iterator();
-    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(new ListingIterator(pages, options.prefix()),
-        Spliterator.ORDERED | Spliterator.NONNULL), false);
+    return PagedListing.stream(s3.listObjectsV2Paginator(request.build()).iterator(), this::entriesOf,
+        e -> translate(e, "list", options.prefix(), null));
   }
 
-  /**
-   * Maps pages to entries lazily. S3 returns a page's objects and common prefixes as two lists, so each
-   * page is merged back into key order (pages themselves cover consecutive key ranges).
-   */
-  private final class ListingIterator implements Iterator<ListEntry> {
-    private final Iterator<ListObjectsV2Response> pages;
-    private final String listPrefix;
-    private Iterator<ListEntry> page = Collections.emptyIterator();
-
-    ListingIterator(Iterator<ListObjectsV2Response> pages, String listPrefix) {
-      this.pages = pages;
-      this.listPrefix = listPrefix;
-    }
-
-    @Override
-    public boolean hasNext() {
+  private List<ListEntry> entriesOf(ListObjectsV2Response page) {
+    List<ListEntry> entries = new ArrayList<>();
+    for (S3Object o : page.contents()) {
       try {
-        while (!page.hasNext() && pages.hasNext()) {
-          ListObjectsV2Response response = pages.next();
-          List<ListEntry> entries = new ArrayList<>();
-          for (S3Object o : response.contents()) {
-            ListEntry entry = toEntry(o);
-            if (entry != null) {
-              entries.add(entry);
-            }
-          }
-          for (CommonPrefix p : response.commonPrefixes()) {
-            entries.add(new ListEntry.Prefix(prefix.strip(p.prefix())));
-          }
-          entries.sort((a, b) -> ObjectKey.compareCodePoints(a.name(), b.name()));
-          page = entries.iterator();
-        }
-      } catch (RuntimeException e) {
-        throw translate(e, "list", listPrefix, null);
-      }
-      return page.hasNext();
-    }
-
-    @Override
-    public ListEntry next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      return page.next();
-    }
-
-    private ListEntry toEntry(S3Object o) {
-      ObjectKey key;
-      try {
-        key = ObjectKey.of(prefix.strip(o.key()));
+        entries.add(new ListEntry.StoredObject(ObjectKey.of(prefix.strip(o.key())), o.size(), o.eTag(), o.lastModified()));
       } catch (StorageException e) {
         LOG.debug("skipping object '{}': its name is not a valid key", o.key());
-        return null;
       }
-      return new ListEntry.StoredObject(key, o.size(), o.eTag(), o.lastModified());
     }
+    for (CommonPrefix p : page.commonPrefixes()) {
+      entries.add(new ListEntry.Prefix(prefix.strip(p.prefix())));
+    }
+    return entries;
   }
 
   @Override
