@@ -41,6 +41,10 @@ import java.util.stream.Collectors;
  * key, SAS token, connection string, workload identity (a federated token file with client and tenant
  * ids), pre-fetched OIDC token, client secret, and finally the SDK's default chain. Secrets are read
  * from the validated configuration and never logged; the choice itself is logged once by the backend.
+ *
+ * <p>With an explicit authority host (a sovereign or private cloud, or a test stand-in), instance
+ * discovery is switched off: the identity library would otherwise ask the public cloud's discovery
+ * endpoint about a host it does not know.
  */
 final class AzureCredentials {
 
@@ -163,7 +167,7 @@ final class AzureCredentials {
         ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().clientId(clientId)
             .tenantId(tenantId).clientSecret(config.string(CLIENT_SECRET).orElseThrow());
         if (authority != null) {
-          builder.authorityHost(authority);
+          builder.authorityHost(authority).disableInstanceDiscovery();
         }
         TokenCredential credential = builder.build();
         return new Selection(m, "method=client-secret" + identity, b -> b.credential(credential));
@@ -177,7 +181,7 @@ final class AzureCredentials {
           builder.tenantId(tenantId);
         }
         if (authority != null) {
-          builder.authorityHost(authority);
+          builder.authorityHost(authority).disableInstanceDiscovery();
         }
         TokenCredential credential = builder.build();
         return new Selection(Method.DEFAULT, "method=default-chain" + identity, b -> b.credential(credential));
@@ -190,7 +194,7 @@ final class AzureCredentials {
     ClientAssertionCredentialBuilder builder = new ClientAssertionCredentialBuilder().clientId(clientId)
         .tenantId(tenantId).clientAssertion(assertion);
     if (authority != null) {
-      builder.authorityHost(authority);
+      builder.authorityHost(authority).disableInstanceDiscovery();
     }
     return builder.build();
   }

@@ -73,6 +73,12 @@ final class AzureErrors {
       return new AuthenticationException(what + " failed: the credential could not get a token: "
           + redact(firstLine(auth.getMessage())), new RedactedCause(auth, redact(firstLine(auth.getMessage()))));
     }
+    Throwable identity = identityFailure(e);
+    if (identity != null) {
+      // MSAL, under azure-identity, reports a refused token request (wrong secret or assertion) itself.
+      return new AuthenticationException(what + " failed: the credential could not get a token: "
+          + redact(firstLine(identity.getMessage())), new RedactedCause(identity, redact(firstLine(identity.getMessage()))));
+    }
     AuthenticationException ours = findCause(e, AuthenticationException.class);
     if (ours != null) {
       return ours;
@@ -102,6 +108,11 @@ final class AzureErrors {
     String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + requestId
         + ", client request id " + clientRequestId + ")";
     RedactedCause cause = new RedactedCause(e, detail);
+    if (code.equals("AuthenticationFailed") || code.equals("InvalidAuthenticationInfo")
+        || code.equals("NoAuthenticationInformation")) {
+      // The service answers 400 or 403 with these, depending on what was wrong with the credentials.
+      return new AuthenticationException(what + " failed: the service rejected the credentials: " + detail, cause);
+    }
     switch (status) {
       case 404:
         if ("ContainerNotFound".equals(code)) {
@@ -137,6 +148,15 @@ final class AzureErrors {
       default:
         return new StorageException(what + " failed: " + detail, cause, status >= 500 || status == 408);
     }
+  }
+
+  private static Throwable identityFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().startsWith("com.microsoft.aad.msal4j.Msal")) {
+        return t;
+      }
+    }
+    return null;
   }
 
   static Duration retryAfter(HttpResponse response) {

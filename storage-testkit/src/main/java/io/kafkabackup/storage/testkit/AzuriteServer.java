@@ -151,6 +151,7 @@ public final class AzuriteServer implements AutoCloseable {
     private Path location;
     private Path certificate;
     private Path privateKey;
+    private String pfxPassword;
     private boolean oauth;
     private Duration startTimeout = Duration.ofSeconds(60);
 
@@ -190,6 +191,20 @@ public final class AzuriteServer implements AutoCloseable {
     public Builder https(Path certificate, Path privateKey) {
       this.certificate = certificate;
       this.privateKey = privateKey;
+      return this;
+    }
+
+    /**
+     * Serves HTTPS with a PKCS#12 (PFX) key store holding the certificate and its key (npm mode only).
+     *
+     * @param pfx the key store, with a certificate for 127.0.0.1
+     * @param password its password
+     * @return this builder
+     */
+    public Builder httpsPfx(Path pfx, String password) {
+      this.certificate = pfx;
+      this.privateKey = null;
+      this.pfxPassword = password;
       return this;
     }
 
@@ -246,7 +261,8 @@ public final class AzuriteServer implements AutoCloseable {
             command.add("--inMemoryPersistence");
           }
           if (certificate != null) {
-            command.addAll(List.of("--cert", certificate.toString(), "--key", privateKey.toString()));
+            command.addAll(List.of("--cert", certificate.toString()));
+            command.addAll(pfxPassword != null ? List.of("--pwd", pfxPassword) : List.of("--key", privateKey.toString()));
           }
           if (oauth) {
             command.addAll(List.of("--oauth", "basic"));

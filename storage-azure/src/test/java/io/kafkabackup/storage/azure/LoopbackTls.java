@@ -1,0 +1,73 @@
+package io.kafkabackup.storage.azure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, and a trust store holding it.
+ * {@link #trustInThisJvm()} makes it the JVM's default trust store, so the Azure SDK (Netty) and the
+ * identity library reach the HTTPS stand-ins exactly as they reach real endpoints; call it before the
+ * JVM first uses TLS.
+ */
+final class LoopbackTls {
+  static final String PASSWORD = "changeit-test";
+
+  final Path keyStore;
+  final Path trustStore;
+
+  private LoopbackTls(Path keyStore, Path trustStore) {
+    this.keyStore = keyStore;
+    this.trustStore = trustStore;
+  }
+
+  static LoopbackTls create(Path dir) throws IOException, InterruptedException {
+    Path keyStore = dir.resolve("server.p12");
+    Path cert = dir.resolve("server.crt");
+    Path trustStore = dir.resolve("trust.p12");
+    keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+        "-dname", "CN=127.0.0.1", "-ext", "san=ip:127.0.0.1,dns:localhost", "-storetype", "PKCS12",
+        "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
+    keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keyStore.toString(), "-storepass", PASSWORD,
+        "-file", cert.toString());
+    keytool("-importcert", "-noprompt", "-alias", "server", "-file", cert.toString(), "-storetype", "PKCS12",
+        "-keystore", trustStore.toString(), "-storepass", PASSWORD);
+    return new LoopbackTls(keyStore, trustStore);
+  }
+
+  void trustInThisJvm() {
+    System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
+    System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
+    System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+  }
+
+  SSLContext serverContext() throws IOException, GeneralSecurityException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (InputStream in = Files.newInputStream(keyStore)) {
+      ks.load(in, PASSWORD.toCharArray());
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, PASSWORD.toCharArray());
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(kmf.getKeyManagers(), null, null);
+    return context;
+  }
+
+  private static void keytool(String... args) throws IOException, InterruptedException {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("keytool " + args[0] + " failed: " + output);
+    }
+  }
+}
