@@ -7,6 +7,7 @@ import io.kafkabackup.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -51,11 +52,14 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   private static final long MIB = 1024 * 1024;
   /** Java arrays hold at most ~2 GiB: larger parts are cut to this. */
   private static final long MAX_BUFFER = 2000 * MIB;
+  /** The first buffer of an upload of unknown length; it grows as data arrives. */
+  private static final long INITIAL_BUFFER = 64 * 1024;
 
   private final PartLimits limits;
   private final PartTuning tuning;
   private final ExecutorService pool;
   private final long basePartSize;
+  private final long expectedLength;
   private final Semaphore buffers;
   private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
   private final List<Future<?>> uploads = new ArrayList<>();
@@ -82,6 +86,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     this.limits = limits;
     this.pool = pool;
     this.basePartSize = partSizeFor(expectedLength, tuning.partSize(), limits);
+    this.expectedLength = expectedLength;
     this.buffers = new Semaphore(tuning.maxConcurrency() + 1);
   }
 
@@ -167,10 +172,16 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       // A full buffer is uploaded only once more data arrives: an object that exactly fills the first
       // buffer can still go whole.
       if (current != null && filled == current.length) {
-        uploadCurrent();
+        if (parts == 0 && current.length < capacityFor(0)) {
+          // The first buffer starts small so small objects cost no part-sized allocation; it grows to a
+          // full part by doubling (amortised copying) before anything is uploaded.
+          current = Arrays.copyOf(current, (int) Math.min(capacityFor(0), 2L * current.length));
+        } else {
+          uploadCurrent();
+        }
       }
       if (current == null) {
-        current = takeBuffer(capacityFor(parts));
+        current = takeBuffer(parts == 0 ? firstBufferSize() : capacityFor(parts));
       }
       int n = Math.min(len, current.length - filled);
       System.arraycopy(b, off, current, filled, n);
@@ -179,6 +190,11 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       off += n;
       len -= n;
     }
+  }
+
+  private int firstBufferSize() {
+    long hint = expectedLength == StorageBackend.UNKNOWN_LENGTH ? INITIAL_BUFFER : Math.max(1, expectedLength);
+    return (int) Math.min(capacityFor(0), hint);
   }
 
   private byte[] takeBuffer(int capacity) throws IOException {

@@ -44,7 +44,9 @@ final class BlobDownloadStream extends RangeReadStream {
 
   @Override
   protected FirstChunk fetchFirst(long offset, int length, boolean wholeObject) {
-    Sink sink = new Sink(new byte[length]);
+    // The blob's size is unknown until this answer: start small and grow, so small blobs cost no
+    // chunk-sized allocation.
+    Sink sink = new Sink(new byte[Math.min(length, 64 * 1024)], length);
     BlobDownloadResponse response;
     try {
       response = blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length), RESUME, null, false,
@@ -63,7 +65,7 @@ final class BlobDownloadStream extends RangeReadStream {
 
   @Override
   protected int fetch(long offset, byte[] into, String version) {
-    Sink sink = new Sink(into);
+    Sink sink = new Sink(into, into.length);
     try {
       blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) into.length), RESUME,
           new BlobRequestConditions().setIfMatch(version), false, timeout, Context.NONE);
@@ -91,13 +93,15 @@ final class BlobDownloadStream extends RangeReadStream {
     return length != null ? length : received;
   }
 
-  /** Receives one GET's body into a buffer of exactly the requested length. */
+  /** Receives one GET's body into a buffer that grows up to the requested length. */
   private static final class Sink extends OutputStream {
-    final byte[] buffer;
+    final int limit;
+    byte[] buffer;
     int length;
 
-    Sink(byte[] buffer) {
+    Sink(byte[] buffer, int limit) {
       this.buffer = buffer;
+      this.limit = limit;
     }
 
     @Override
@@ -107,8 +111,11 @@ final class BlobDownloadStream extends RangeReadStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-      if (length + len > buffer.length) {
+      if (length + len > limit) {
         throw new IOException("the service sent more bytes than the requested range");
+      }
+      if (length + len > buffer.length) {
+        buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(length + len, 2L * buffer.length)));
       }
       System.arraycopy(b, off, buffer, length, len);
       length += len;

@@ -12,11 +12,13 @@ import java.util.List;
  *
  * <pre>
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java            # all workloads
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=providers
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
  * </pre>
  *
  * <p>System properties: {@code bench.sizeMiB} (object size, default 256), {@code bench.iterations}
- * (measured runs, default 3), {@code bench.warmups} (default 1).
+ * (measured runs, default 3), {@code bench.warmups} (default 1), {@code bench.smallCount} (small objects,
+ * default 2000).
  */
 public final class Bench {
   private Bench() {
@@ -29,7 +31,7 @@ public final class Bench {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    List<String> workloads = args.length == 0 ? List.of("azure-tuning") : List.of(args);
+    List<String> workloads = args.length == 0 ? List.of("providers", "azure-tuning") : List.of(args);
     Path out = Path.of("target", "bench");
     Files.createDirectories(out);
     for (String w : workloads) {
@@ -38,8 +40,11 @@ public final class Bench {
         case "azure-tuning":
           table = AzureTuning.run(settings());
           break;
+        case "providers":
+          table = ProviderComparison.run(settings());
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: azure-tuning");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, azure-tuning");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

@@ -40,9 +40,11 @@ final class S3RangeReadStream extends RangeReadStream {
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name)
         .range("bytes=" + offset + "-" + (offset + length - 1)).build();
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
-      byte[] buffer = new byte[length];
-      int n = readFully(in, buffer);
       GetObjectResponse response = in.response();
+      // Size the buffer by what this answer carries, so small objects cost no chunk-sized allocation.
+      long announced = response.contentLength() != null ? response.contentLength() : length;
+      byte[] buffer = new byte[(int) Math.min(length, announced)];
+      int n = readFully(in, buffer);
       return new FirstChunk(buffer, n, totalSize(response, n), response.eTag());
     } catch (S3Exception e) {
       if (e.statusCode() == 416 && wholeObject) {
