@@ -103,7 +103,8 @@ final class ProviderComparison {
     ratio(md, r, "Azure / S3, download (ours)", "azure, ours, download", "s3, ours, download");
     for (String op : List.of("small put", "small stat", "small get")) {
       for (int c : new int[] {1, 32}) {
-        ratio(md, r, "Azure / S3, " + op + " x" + c, "azure, ours, " + op + " x" + c, "s3, ours, " + op + " x" + c);
+        String suffix = " x" + c + " (ops/s)";
+        ratio(md, r, "Azure / S3, " + op + " x" + c, "azure, ours, " + op + suffix, "s3, ours, " + op + suffix);
       }
     }
     return md.toString();
