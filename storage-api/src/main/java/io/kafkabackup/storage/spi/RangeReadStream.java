@@ -22,7 +22,12 @@ import java.util.concurrent.Future;
  * first request learns the object's size and version (etag); every later one must be conditional on
  * that version, so an object replaced mid-read fails instead of being stitched from two versions.
  *
- * <p>Subclasses implement the two requests and call {@link #start(ByteRange)} at the end of their
+ * <p>A provider that can stream one response may also implement {@link #openBody}: a read to the end of
+ * the object is then served by one open-ended GET, which on these stores beats many short ones, and only
+ * if that response breaks does the stream continue from the byte it reached with ranged, conditional
+ * GETs.
+ *
+ * <p>Subclasses implement the requests and call {@link #start(ByteRange)} at the end of their
  * constructor.
  */
 public abstract class RangeReadStream extends InputStream {
@@ -36,6 +41,16 @@ public abstract class RangeReadStream extends InputStream {
    * @param version the object's etag, for the conditions of later requests
    */
   public record FirstChunk(byte[] data, int length, long objectSize, String version) {
+  }
+
+  /**
+   * An open response streaming an object from an offset to its end.
+   *
+   * @param body the response body; the stream closes it
+   * @param objectSize the whole object's size
+   * @param version the object's etag, for resuming with conditional ranged GETs
+   */
+  public record OpenBody(InputStream body, long objectSize, String version) {
   }
 
   private record Chunk(byte[] data, int length) {
@@ -52,6 +67,8 @@ public abstract class RangeReadStream extends InputStream {
   private Chunk current;
   private int position;
   private boolean closed;
+  private InputStream body;
+  private long bodyOffset;
 
   /**
    * Creates the stream; the subclass calls {@link #start(ByteRange)} once it is constructed.
@@ -102,6 +119,19 @@ public abstract class RangeReadStream extends InputStream {
   protected abstract int fetch(long offset, byte[] into, String version);
 
   /**
+   * Opens one unconditional GET from an offset to the end of the object, if the provider streams
+   * responses; the default does not.
+   *
+   * @param offset the first byte
+   * @param wholeObject whether the caller asked for the whole object
+   * @return the open response, or {@code null} to read in ranged chunks only
+   * @throws StorageException typed: not found, invalid range, ...
+   */
+  protected OpenBody openBody(long offset, boolean wholeObject) {
+    return null;
+  }
+
+  /**
    * Issues the first request and starts the read-ahead.
    *
    * @param range the bytes to read, or {@code null} for the whole object
@@ -110,6 +140,22 @@ public abstract class RangeReadStream extends InputStream {
   protected final void start(ByteRange range) {
     long offset = range == null ? 0 : range.offset();
     long wanted = range == null ? Long.MAX_VALUE : range.length();
+    current = new Chunk(new byte[0], 0);
+    if (range == null || range.isOpenEnded()) {
+      OpenBody open = openBody(offset, range == null);
+      if (open != null) {
+        if (range != null && offset >= open.objectSize()) {
+          closeQuietly(open.body());
+          throw new InvalidRangeException("range starting at " + offset + " is beyond the end of '" + key + "' ("
+              + open.objectSize() + " bytes)");
+        }
+        body = open.body();
+        bodyOffset = offset;
+        version = open.version();
+        end = open.objectSize();
+        return;
+      }
+    }
     FirstChunk first = fetchFirst(offset, (int) Math.min(chunkSize, wanted), range == null);
     if (range != null && offset >= first.objectSize()) {
       throw new InvalidRangeException("range starting at " + offset + " is beyond the end of '" + key + "' ("
@@ -163,12 +209,54 @@ public abstract class RangeReadStream extends InputStream {
     return true;
   }
 
-  @Override
-  public int read() throws IOException {
-    if (!advance()) {
+  /**
+   * Reads from the open response; on a break or an early end, hands over to ranged GETs from the byte
+   * reached.
+   *
+   * @return bytes read, -1 at the end of the object, 0 after handing over
+   */
+  private int readBody(byte[] b, int off, int len) throws IOException {
+    int n;
+    try {
+      n = body.read(b, off, len);
+    } catch (InterruptedIOException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      n = -1;
+    }
+    if (n > 0) {
+      bodyOffset += n;
+      return n;
+    }
+    if (n == 0) {
+      return 0;
+    }
+    closeQuietly(body);
+    body = null;
+    if (bodyOffset >= end) {
       return -1;
     }
-    return current.data()[position++] & 0xff;
+    nextOffset = bodyOffset;
+    fillReadAhead();
+    return 0;
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // the response is abandoned either way
+    }
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n;
+    do {
+      n = read(one, 0, 1);
+    } while (n == 0);
+    return n < 0 ? -1 : one[0] & 0xff;
   }
 
   @Override
@@ -176,6 +264,15 @@ public abstract class RangeReadStream extends InputStream {
     Objects.checkFromIndexSize(off, len, b.length);
     if (len == 0) {
       return 0;
+    }
+    if (closed) {
+      throw new IOException("stream of '" + key + "' is closed");
+    }
+    if (body != null) {
+      int n = readBody(b, off, len);
+      if (n != 0 || body != null) {
+        return n;
+      }
     }
     if (!advance()) {
       return -1;
@@ -187,14 +284,20 @@ public abstract class RangeReadStream extends InputStream {
   }
 
   @Override
-  public int available() {
-    return closed ? 0 : current.length() - position;
+  public int available() throws IOException {
+    if (closed) {
+      return 0;
+    }
+    return body != null ? body.available() : current.length() - position;
   }
 
   @Override
   public void close() {
     if (!closed) {
       closed = true;
+      if (body != null) {
+        closeQuietly(body);
+      }
       pending.forEach(f -> f.cancel(true));
       pending.clear();
     }

@@ -15,8 +15,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Streams an S3 object with ranged GETs and read-ahead (see {@link RangeReadStream}); later GETs carry
- * {@code If-Match} on the first one's etag. Plain ranged GETs only, never {@code ?partNumber=}, which
+ * Streams an S3 object (see {@link RangeReadStream}): a read to the end is one streaming GET, resumed
+ * after a break with ranged GETs that carry {@code If-Match} on its etag; a bounded range is read as
+ * ranged GETs with read-ahead. Plain ranged GETs only, never {@code ?partNumber=}, which
  * several S3-compatible stores do not serve.
  */
 final class S3RangeReadStream extends RangeReadStream {
@@ -52,6 +53,23 @@ final class S3RangeReadStream extends RangeReadStream {
       }
       throw backend.translate(e, "get", key(), null);
     } catch (IOException | RuntimeException e) {
+      throw backend.translate(e, "get", key(), null);
+    }
+  }
+
+  /** One GET streams a read to the end: on S3 stores one long response is cheaper than many ranged ones. */
+  @Override
+  protected OpenBody openBody(long offset, boolean wholeObject) {
+    GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(name);
+    if (offset > 0) {
+      request.range("bytes=" + offset + "-");
+    }
+    try {
+      ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
+      GetObjectResponse response = in.response();
+      long size = response.contentRange() != null ? totalSize(response, 0) : offset + response.contentLength();
+      return new OpenBody(in, size, response.eTag());
+    } catch (RuntimeException e) {
       throw backend.translate(e, "get", key(), null);
     }
   }

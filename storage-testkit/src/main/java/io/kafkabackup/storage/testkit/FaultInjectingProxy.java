@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.azure;
+package io.kafkabackup.storage.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,27 +19,46 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 
 /**
- * A loopback HTTP/1.1 proxy in front of Azurite that forwards requests byte for byte and, when a rule
- * says so, answers in the server's place (429/503 with Retry-After, 403...), drops the connection before
- * answering, or cuts a response body short. It stands in for the real service's failure modes, which
- * Azurite itself never produces, and records every request it sees.
+ * A loopback HTTP/1.1 proxy in front of a test server (Azurite, S3Proxy) that forwards requests byte for
+ * byte and, when a rule says so, answers in the server's place (429/503 with Retry-After, 403...), drops
+ * the connection before answering, or cuts a response body short. It stands in for a real service's
+ * failure modes, which the emulators never produce, and records every request it sees. Error bodies use
+ * the Azure/S3 XML error shape.
  */
-final class FaultInjectingProxy implements AutoCloseable {
+public final class FaultInjectingProxy implements AutoCloseable {
 
-  /** A request as the proxy saw it. */
-  record Request(String method, String target, Map<String, String> headers, long at) {
-    String header(String name) {
+  /**
+   * A request as the proxy saw it.
+   *
+   * @param method the HTTP method
+   * @param target the request target (path and query)
+   * @param headers the headers, names in lower case
+   * @param at when it arrived, from {@link System#nanoTime()}
+   */
+  public record Request(String method, String target, Map<String, String> headers, long at) {
+    /**
+     * A header's value.
+     *
+     * @param name the header name, any case
+     * @return the value, or {@code null}
+     */
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
-    String query() {
+    /**
+     * The query string.
+     *
+     * @return the text after {@code ?}, or the empty string
+     */
+    public String query() {
       int q = target.indexOf('?');
       return q < 0 ? "" : target.substring(q + 1);
     }
   }
 
   /** What to do with a request. */
-  sealed interface Fault {
+  public sealed interface Fault {
     /** Forward it unchanged. */
     Fault FORWARD = new Forward();
 
@@ -59,16 +78,20 @@ final class FaultInjectingProxy implements AutoCloseable {
     }
   }
 
-  record Forward() implements Fault {
+  /** A kind of fault. */
+  public record Forward() implements Fault {
   }
 
-  record Respond(int status, String errorCode, Map<String, String> headers) implements Fault {
+  /** A kind of fault. */
+  public record Respond(int status, String errorCode, Map<String, String> headers) implements Fault {
   }
 
-  record Drop() implements Fault {
+  /** A kind of fault. */
+  public record Drop() implements Fault {
   }
 
-  record CutBody(int bytes) implements Fault {
+  /** A kind of fault. */
+  public record CutBody(int bytes) implements Fault {
   }
 
   private final int upstreamPort;
@@ -82,21 +105,42 @@ final class FaultInjectingProxy implements AutoCloseable {
   private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
   private volatile Function<Request, Fault> rule = r -> Fault.FORWARD;
 
-  FaultInjectingProxy(int upstreamPort) throws IOException {
+  /**
+   * Starts the proxy on a free loopback port.
+   *
+   * @param upstreamPort the port of the server on 127.0.0.1 to forward to
+   * @throws IOException if no port can be bound
+   */
+  public FaultInjectingProxy(int upstreamPort) throws IOException {
     this.upstreamPort = upstreamPort;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     threads.submit(this::acceptLoop);
   }
 
-  int port() {
+  /**
+   * The proxy's port on 127.0.0.1.
+   *
+   * @return the port
+   */
+  public int port() {
     return server.getLocalPort();
   }
 
-  void rule(Function<Request, Fault> rule) {
+  /**
+   * Sets what happens to each request from now on.
+   *
+   * @param rule decides per request
+   */
+  public void rule(Function<Request, Fault> rule) {
     this.rule = rule;
   }
 
-  List<Request> requests() {
+  /**
+   * Every request seen so far, in arrival order.
+   *
+   * @return a copy
+   */
+  public List<Request> requests() {
     synchronized (requests) {
       return new ArrayList<>(requests);
     }
