@@ -13,6 +13,7 @@ import java.util.List;
  * <pre>
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java            # all workloads
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=providers
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=memory
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
  * </pre>
  *
@@ -31,7 +32,7 @@ public final class Bench {
    * @throws Exception on failure
    */
   public static void main(String[] args) throws Exception {
-    List<String> workloads = args.length == 0 ? List.of("providers", "azure-tuning") : List.of(args);
+    List<String> workloads = args.length == 0 ? List.of("providers", "memory", "azure-tuning") : List.of(args);
     Path out = Path.of("target", "bench");
     Files.createDirectories(out);
     for (String w : workloads) {
@@ -43,8 +44,11 @@ public final class Bench {
         case "providers":
           table = ProviderComparison.run(settings());
           break;
+        case "memory":
+          table = MemoryProbe.run(settings());
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, azure-tuning");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

@@ -39,14 +39,16 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Each provider next to the raw SDK doing the same job, in one run: one large object up and down, and
- * many small objects (upload, stat, download, list, bulk delete) at concurrency 1 and 32. Ratios are
- * computed from the same run.
+ * Each provider next to the raw SDK doing the same job, in one run: one large object up and down, many
+ * small objects (upload, stat, download, list, bulk delete) at concurrency 1 and 32, and concurrent
+ * partitions streaming segments. Ratios are computed from the same run.
  */
 final class ProviderComparison {
   private static final long MIB = 1024 * 1024;
   private static final int SMALL_COUNT = Integer.getInteger("bench.smallCount", 2000);
   private static final int SMALL_SIZE = 64 * 1024;
+  private static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
+  private static final long SEGMENT_SIZE = Long.getLong("bench.segmentMiB", 128) << 20;
 
   private ProviderComparison() {
   }
@@ -83,6 +85,7 @@ final class ProviderComparison {
         try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
           large(r, c.getKey() + ", ours", backend, size, s);
           small(r, c.getKey() + ", ours", backend, s);
+          put(r, ConcurrentPartitions.measure(c.getKey() + ", ours", backend, PARTITIONS, 2, SEGMENT_SIZE, s));
         }
       }
       rawAzure(r, container.getBlobClient("raw"), size, s);
