@@ -44,15 +44,6 @@ public record StorageOperation(
   }
 
   /**
-   * Whether the call succeeded.
-   *
-   * @return {@code true} if no error
-   */
-  public boolean succeeded() {
-    return error == null;
-  }
-
-  /**
    * The outcome as a low-cardinality tag value.
    *
    * @return {@code success}, {@code not_found}, {@code already_exists}, {@code precondition_failed},

@@ -185,9 +185,8 @@ public final class FileSystemBackend implements StorageBackend {
   @Override
   public ObjectMetadata stat(ObjectKey key) {
     ensureOpen();
-    Path path = pathOf(key);
     try {
-      checkInsideRoot(path.getParent(), key);
+      Path path = safePath(key);
       return metadataOf(key, path);
     } catch (IOException e) {
       throw translate(e, key);
@@ -222,9 +221,8 @@ public final class FileSystemBackend implements StorageBackend {
   @Override
   public void delete(ObjectKey key) {
     ensureOpen();
-    Path path = pathOf(key);
     try {
-      checkInsideRoot(path.getParent(), key);
+      Path path = safePath(key);
       boolean deleted = locks.withLock(prefix.apply(key), () -> {
         if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || !Files.deleteIfExists(path)) {
           return false;
@@ -258,6 +256,13 @@ public final class FileSystemBackend implements StorageBackend {
     return resolve(root, prefix.apply(key));
   }
 
+  /** The key's path, once its existing directories are known to stay inside the root. */
+  private Path safePath(ObjectKey key) throws IOException {
+    Path path = pathOf(key);
+    checkInsideRoot(path.getParent(), key);
+    return path;
+  }
+
   private static Path resolve(Path base, String slashSeparated) {
     Path p = base;
     for (String segment : slashSeparated.split("/", -1)) {
@@ -278,9 +283,8 @@ public final class FileSystemBackend implements StorageBackend {
   }
 
   private FileChannel openForRead(ObjectKey key) {
-    Path path = pathOf(key);
     try {
-      checkInsideRoot(path.getParent(), key);
+      Path path = safePath(key);
       BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (!attrs.isRegularFile()) {
         throw notFound(key);

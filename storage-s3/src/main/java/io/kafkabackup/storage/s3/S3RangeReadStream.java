@@ -39,7 +39,7 @@ final class S3RangeReadStream extends RangeReadStream {
   @Override
   protected FirstChunk fetchFirst(long offset, int length, boolean wholeObject) {
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name)
-        .range("bytes=" + offset + "-" + (offset + length - 1)).build();
+        .range(ByteRange.of(offset, length).toHttpHeader()).build();
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
       GetObjectResponse response = in.response();
       // Size the buffer by what this answer carries, so small objects cost no chunk-sized allocation.
@@ -62,7 +62,7 @@ final class S3RangeReadStream extends RangeReadStream {
   protected OpenBody openBody(long offset, boolean wholeObject) {
     GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(name);
     if (offset > 0) {
-      request.range("bytes=" + offset + "-");
+      request.range(ByteRange.from(offset).toHttpHeader());
     }
     try {
       ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
@@ -77,7 +77,7 @@ final class S3RangeReadStream extends RangeReadStream {
   @Override
   protected int fetch(long offset, byte[] into, String version) {
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name).ifMatch(version)
-        .range("bytes=" + offset + "-" + (offset + into.length - 1)).build();
+        .range(ByteRange.of(offset, into.length).toHttpHeader()).build();
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
       return readFully(in, into);
     } catch (S3Exception e) {
