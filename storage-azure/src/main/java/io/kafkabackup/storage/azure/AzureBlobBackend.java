@@ -7,7 +7,9 @@ import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.core.util.polling.SyncPoller;
+import com.azure.storage.blob.BlobAsyncClient;
 import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -79,6 +81,7 @@ public final class AzureBlobBackend implements StorageBackend {
   private final KeyPrefix prefix;
   private final BlobServiceClient service;
   private final BlobContainerClient container;
+  private final BlobContainerAsyncClient asyncContainer;
   private final BlobBatchClient batch;
   private final ExecutorService pool;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -104,6 +107,8 @@ public final class AzureBlobBackend implements StorageBackend {
     TransportSecurity.requireTls(URI.create(service.getAccountUrl()), settings.allowInsecureHttp(),
         "storage.azure.endpoint", "storage.azure.allow-insecure-http");
     this.container = service.getBlobContainerClient(settings.container());
+    // Streaming GETs need the async client: the sync one can only push a body into an OutputStream.
+    this.asyncContainer = builder.buildAsyncClient().getBlobContainerAsyncClient(settings.container());
     this.batch = new BlobBatchClientBuilder(service).buildClient();
     this.pool = TransferPool.create(AzureBlobBackendProvider.TYPE,
         Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency())));
@@ -169,13 +174,13 @@ public final class AzureBlobBackend implements StorageBackend {
   @Override
   public InputStream openStream(ObjectKey key) {
     ensureOpen();
-    return new BlobDownloadStream(this, key, blob(key), null, settings, pool);
+    return new BlobDownloadStream(this, key, blob(key), asyncBlob(key), null, settings, pool);
   }
 
   @Override
   public InputStream openStream(ObjectKey key, ByteRange range) {
     ensureOpen();
-    return new BlobDownloadStream(this, key, blob(key), range, settings, pool);
+    return new BlobDownloadStream(this, key, blob(key), asyncBlob(key), range, settings, pool);
   }
 
   @Override
@@ -316,6 +321,10 @@ public final class AzureBlobBackend implements StorageBackend {
 
   private BlobClient blob(ObjectKey key) {
     return container.getBlobClient(prefix.apply(key));
+  }
+
+  private BlobAsyncClient asyncBlob(ObjectKey key) {
+    return asyncContainer.getBlobAsyncClient(prefix.apply(key));
   }
 
   private void ensureOpen() {

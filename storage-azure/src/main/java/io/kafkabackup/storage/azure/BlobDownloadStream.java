@@ -1,6 +1,9 @@
 package io.kafkabackup.storage.azure;
 
 import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobAsyncClient;
+import com.azure.storage.blob.models.BlobDownloadAsyncResponse;
+import com.azure.storage.blob.models.BlobDownloadHeaders;
 import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
@@ -17,15 +20,20 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Streams a blob with ranged GETs and read-ahead (see {@link RangeReadStream}); later GETs carry
- * {@code If-Match} on the first one's etag. A body that breaks mid-transfer is resumed by the SDK from
- * the last byte received.
+ * Streams a blob (see {@link RangeReadStream}): a read to the end is one streaming GET through the async
+ * client, other ranges are ranged GETs with read-ahead. Every GET after the first carries
+ * {@code If-Match} on the first one's etag. A ranged GET whose body breaks is resumed by the SDK from the
+ * last byte received; a streaming GET that breaks is continued by {@link RangeReadStream} with ranged,
+ * conditional GETs from the byte the reader reached.
  */
 final class BlobDownloadStream extends RangeReadStream {
   private static final DownloadRetryOptions RESUME = new DownloadRetryOptions().setMaxRetryRequests(5);
+  /** The streaming GET is resumed by {@link RangeReadStream}, when the reader reaches the break. */
+  private static final DownloadRetryOptions NO_RESUME = new DownloadRetryOptions().setMaxRetryRequests(0);
 
   private final AzureBlobBackend backend;
   private final BlobClientBase blob;
+  private final BlobAsyncClient asyncBlob;
   private final Duration timeout;
 
   /**
@@ -33,13 +41,29 @@ final class BlobDownloadStream extends RangeReadStream {
    *
    * @param range the bytes to read, or {@code null} for the whole blob
    */
-  BlobDownloadStream(AzureBlobBackend backend, ObjectKey key, BlobClientBase blob, ByteRange range,
-      AzureSettings settings, ExecutorService pool) {
+  BlobDownloadStream(AzureBlobBackend backend, ObjectKey key, BlobClientBase blob, BlobAsyncClient asyncBlob,
+      ByteRange range, AzureSettings settings, ExecutorService pool) {
     super(key, (int) settings.downloadBlockSize(), settings.downloadConcurrency(), pool);
     this.backend = backend;
     this.blob = blob;
+    this.asyncBlob = asyncBlob;
     this.timeout = settings.operationTimeout();
     start(range);
+  }
+
+  @Override
+  protected OpenBody openBody(long offset, boolean wholeObject) {
+    BlobDownloadAsyncResponse response;
+    try {
+      // No range header for a whole blob: an empty blob is then an empty body, not an unsatisfiable range.
+      var request = asyncBlob.downloadStreamWithResponse(offset == 0 ? null : new BlobRange(offset), NO_RESUME, null,
+          false);
+      response = timeout == null ? request.block() : request.block(timeout);
+    } catch (RuntimeException e) {
+      throw backend.translate(e, "get", key());
+    }
+    BlobDownloadHeaders headers = response.getDeserializedHeaders();
+    return new OpenBody(new ResponseBodyStream(response.getValue()), totalSize(headers, 0), headers.getETag());
   }
 
   @Override
@@ -59,7 +83,7 @@ final class BlobDownloadStream extends RangeReadStream {
     } catch (RuntimeException e) {
       throw backend.translate(e, "get", key());
     }
-    return new FirstChunk(sink.buffer, sink.length, totalSize(response, sink.length),
+    return new FirstChunk(sink.buffer, sink.length, totalSize(response.getDeserializedHeaders(), sink.length),
         response.getDeserializedHeaders().getETag());
   }
 
@@ -81,15 +105,15 @@ final class BlobDownloadStream extends RangeReadStream {
     return sink.length;
   }
 
-  private static long totalSize(BlobDownloadResponse response, long received) {
-    String contentRange = response.getDeserializedHeaders().getContentRange();
+  private static long totalSize(BlobDownloadHeaders headers, long received) {
+    String contentRange = headers.getContentRange();
     if (contentRange != null) {
       int slash = contentRange.lastIndexOf('/');
       if (slash >= 0 && !contentRange.endsWith("*")) {
         return Long.parseLong(contentRange.substring(slash + 1).trim());
       }
     }
-    Long length = response.getDeserializedHeaders().getContentLength();
+    Long length = headers.getContentLength();
     return length != null ? length : received;
   }
 

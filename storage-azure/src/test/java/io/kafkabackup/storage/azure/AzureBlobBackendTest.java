@@ -12,6 +12,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
 import io.kafkabackup.storage.AuthenticationException;
+import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.InvalidConfigurationException;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PreconditionFailedException;
@@ -155,15 +156,31 @@ class AzureBlobBackendTest {
   }
 
   @Test
-  void aBlobReplacedWhileBeingReadFailsInsteadOfMixingVersions() throws IOException {
+  void aBlobReplacedWhileBeingReadIsNeverStitchedFromTwoVersions() throws IOException {
     long size = 6L * 1024 * 1024;
+    ObjectKey key = ObjectKey.of("moving");
     try (StorageBackend b = AzureTestSupport.open(config("storage.azure.download-concurrency", "1"))) {
-      b.put(ObjectKey.of("moving"), new RandomStream(size, 3), size, PutOptions.overwrite());
-      try (InputStream in = b.openStream(ObjectKey.of("moving"))) {
+      // A ranged read issues one GET per chunk, each pinned to the first one's etag: the replacement fails it.
+      b.put(key, new RandomStream(size, 3), size, PutOptions.overwrite());
+      try (InputStream in = b.openStream(key, ByteRange.of(0, size))) {
         in.readNBytes(1024);
-        b.put(ObjectKey.of("moving"), new RandomStream(size, 4), size, PutOptions.overwrite());
+        b.put(key, new RandomStream(size, 4), size, PutOptions.overwrite());
         IOException e = assertThrows(IOException.class, in::readAllBytes);
         assertInstanceOf(PreconditionFailedException.class, e.getCause(), e.toString());
+      }
+
+      // A read to the end is one streaming GET: it delivers the version it started on, whole, or fails.
+      b.put(key, new RandomStream(size, 5), size, PutOptions.overwrite());
+      java.io.ByteArrayOutputStream received = new java.io.ByteArrayOutputStream();
+      try (InputStream in = b.openStream(key)) {
+        received.write(in.readNBytes(1024));
+        b.put(key, new RandomStream(size, 6), size, PutOptions.overwrite());
+        try {
+          received.write(in.readAllBytes());
+          assertArrayEquals(new RandomStream(size, 5).readAllBytes(), received.toByteArray(), "the first version, whole");
+        } catch (IOException e) {
+          assertInstanceOf(PreconditionFailedException.class, e.getCause(), e.toString());
+        }
       }
     }
   }

@@ -2,12 +2,16 @@ package io.kafkabackup.storage.azure;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.storage.AuthenticationException;
+import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.ThrottledException;
@@ -111,14 +115,14 @@ class AzureResilienceTest {
   }
 
   @Test
-  void aDownloadCutOffMidBodyResumesFromTheLastByteWithIfMatch() throws IOException {
+  void aRangedDownloadCutOffMidBodyResumesFromTheLastByteWithIfMatch() throws IOException {
     long size = 3L * 1024 * 1024;
     backend.put(ObjectKey.of("big"), new RandomStream(size, 8), size, PutOptions.overwrite());
     AtomicInteger cuts = new AtomicInteger(1);
     proxy.rule(r -> r.method().equals("GET") && "bytes=1048576-2097151".equals(r.header("x-ms-range"))
         && cuts.getAndDecrement() > 0 ? Fault.cutBodyAfter(100_000) : Fault.FORWARD);
 
-    try (InputStream in = backend.openStream(ObjectKey.of("big"))) {
+    try (InputStream in = backend.openStream(ObjectKey.of("big"), ByteRange.of(0, size))) {
       assertEquals(sha(new RandomStream(size, 8)), sha(in));
     }
     List<Request> resumed = requests("GET", "").stream()
@@ -126,6 +130,44 @@ class AzureResilienceTest {
     assertEquals(1, resumed.size(), "resumed at byte 1048576 + 100000: " + proxy.requests().stream()
         .map(r -> r.header("x-ms-range")).collect(Collectors.toList()));
     assertNotNull(resumed.get(0).header("if-match"));
+  }
+
+  @Test
+  void aStreamedDownloadCutOffMidBodyContinuesFromTheByteReachedWithIfMatch() throws IOException {
+    long size = 3L * 1024 * 1024 + 5;
+    backend.put(ObjectKey.of("big"), new RandomStream(size, 8), size, PutOptions.overwrite());
+    proxy.rule(cutFirstStreamingGetAfter(1_000_000));
+
+    try (InputStream in = backend.openStream(ObjectKey.of("big"))) {
+      assertEquals(sha(new RandomStream(size, 8)), sha(in));
+    }
+    List<Request> gets = requests("GET", "");
+    assertNull(gets.get(0).header("x-ms-range"), "one streaming GET first");
+    List<Request> ranged = gets.subList(1, gets.size());
+    assertEquals(List.of("bytes=1000000-2048575", "bytes=2048576-3097151", "bytes=3097152-3145732"),
+        ranged.stream().map(r -> r.header("x-ms-range")).sorted().collect(Collectors.toList()),
+        "then ranged GETs from the byte reached");
+    ranged.forEach(r -> assertNotNull(r.header("if-match"), "pinned to the version being read"));
+  }
+
+  @Test
+  void aStreamedDownloadThatBreaksAfterTheBlobWasReplacedFailsInsteadOfMixingVersions() throws IOException {
+    long size = 3L * 1024 * 1024;
+    backend.put(ObjectKey.of("moving"), new RandomStream(size, 3), size, PutOptions.overwrite());
+    proxy.rule(cutFirstStreamingGetAfter(100_000));
+
+    try (InputStream in = backend.openStream(ObjectKey.of("moving"))) {
+      in.readNBytes(1024);
+      backend.put(ObjectKey.of("moving"), new RandomStream(size, 4), size, PutOptions.overwrite());
+      IOException e = assertThrows(IOException.class, in::readAllBytes);
+      assertInstanceOf(PreconditionFailedException.class, e.getCause(), e.toString());
+    }
+  }
+
+  private static java.util.function.Function<Request, Fault> cutFirstStreamingGetAfter(int bytes) {
+    AtomicInteger cuts = new AtomicInteger(1);
+    return r -> r.method().equals("GET") && r.header("x-ms-range") == null && !r.query().contains("comp=")
+        && cuts.getAndDecrement() > 0 ? Fault.cutBodyAfter(bytes) : Fault.FORWARD;
   }
 
   @Test

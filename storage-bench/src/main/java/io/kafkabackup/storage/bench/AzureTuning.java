@@ -46,10 +46,10 @@ final class AzureTuning {
           try (StorageBackend backend = open(endpoint, block, concurrency)) {
             ObjectKey key = ObjectKey.of("ours");
             results.add(Measurement.measure("upload, ours, " + label, s.warmups(), s.iterations(), () ->
-                backend.put(key, new RandomStream(size, 1), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size()));
+                backend.put(key, new RandomStream(size, 1), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size() / 1e6));
             results.add(Measurement.measure("download, ours, " + label, s.warmups(), s.iterations(), () -> {
               try (InputStream in = backend.openStream(key)) {
-                return in.transferTo(OutputStream.nullOutputStream());
+                return in.transferTo(OutputStream.nullOutputStream()) / 1e6;
               }
             }));
           }
@@ -59,17 +59,17 @@ final class AzureTuning {
           results.add(Measurement.measure("upload, raw SDK, " + label, s.warmups(), s.iterations(), () -> {
             raw.uploadWithResponse(new BlobParallelUploadOptions(new RandomStream(size, 1))
                 .setParallelTransferOptions(transfer).setComputeMd5(true), null, null);
-            return size;
+            return size / 1e6;
           }));
           if (block == 8 * MIB && concurrency == 4) {
             results.add(Measurement.measure("download, raw SDK, downloadStream", s.warmups(), s.iterations(), () -> {
               raw.downloadStream(OutputStream.nullOutputStream());
-              return size;
+              return size / 1e6;
             }));
             results.add(Measurement.measure("download, raw SDK, openInputStream 16 MiB blocks", s.warmups(),
                 s.iterations(), () -> {
                   try (InputStream in = raw.openInputStream(new BlobInputStreamOptions().setBlockSize((int) (16 * MIB)))) {
-                    return in.transferTo(OutputStream.nullOutputStream());
+                    return in.transferTo(OutputStream.nullOutputStream()) / 1e6;
                   }
                 }));
           }

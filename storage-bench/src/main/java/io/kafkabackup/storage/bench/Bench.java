@@ -17,8 +17,9 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
  * </pre>
  *
- * <p>System properties: {@code bench.sizeMiB} (object size, default 256), {@code bench.iterations}
- * (measured runs, default 3), {@code bench.warmups} (default 1), {@code bench.smallCount} (small objects,
+ * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
+ * {@code bench.providers} (default {@code filesystem,azure,s3}), {@code bench.iterations}
+ * (measured runs, default 5), {@code bench.warmups} (default 1), {@code bench.smallCount} (small objects,
  * default 2000).
  */
 public final class Bench {
@@ -56,18 +57,22 @@ public final class Bench {
   }
 
   static Settings settings() {
-    return new Settings(Long.getLong("bench.sizeMiB", 256) << 20, Integer.getInteger("bench.warmups", 1),
-        Integer.getInteger("bench.iterations", 3));
+    long[] sizes = java.util.Arrays.stream(System.getProperty("bench.sizesMiB", "256,1024").split(","))
+        .mapToLong(mib -> Long.parseLong(mib.trim()) << 20).toArray();
+    return new Settings(sizes, Integer.getInteger("bench.warmups", 1), Integer.getInteger("bench.iterations", 5));
   }
 
   /**
    * What every workload shares.
    *
-   * @param objectSize bytes per large object
+   * @param objectSizes the large objects' sizes, in bytes; the first is the one single-size workloads use
    * @param warmups unmeasured runs first
    * @param iterations measured runs
    */
-  record Settings(long objectSize, int warmups, int iterations) {
+  record Settings(long[] objectSizes, int warmups, int iterations) {
+    long objectSize() {
+      return objectSizes[0];
+    }
   }
 
   private static void write(Path file, String text) throws IOException {

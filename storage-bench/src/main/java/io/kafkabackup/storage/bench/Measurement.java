@@ -1,31 +1,33 @@
 package io.kafkabackup.storage.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * Times a transfer: warm-up runs first, then measured runs, reporting the median and the spread (min to
- * max) in MB/s (10^6 bytes per second).
+ * Times transfers: warm-up runs first, then measured runs, reporting the median and the spread (min to
+ * max) of the rate. A rate is "units" per second, where a run returns how many units it moved: bytes/10^6
+ * for MB/s, operations for ops/s.
  */
 final class Measurement {
-  /** One transfer; returns the bytes it moved. */
+  /** One transfer; returns the units it moved. */
   interface Run {
-    long run() throws Exception;
+    double run() throws Exception;
   }
 
   /**
    * A measured workload.
    *
    * @param name what was measured
-   * @param medianMbPerSecond the median throughput
-   * @param minMbPerSecond the slowest run
-   * @param maxMbPerSecond the fastest run
+   * @param median the median rate
+   * @param min the slowest run
+   * @param max the fastest run
    */
-  record Result(String name, double medianMbPerSecond, double minMbPerSecond, double maxMbPerSecond) {
+  record Result(String name, double median, double min, double max) {
     String row() {
-      return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f |", name, medianMbPerSecond, minMbPerSecond,
-          maxMbPerSecond);
+      return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f |", name, median, min, max);
     }
   }
 
@@ -33,20 +35,46 @@ final class Measurement {
   }
 
   static Result measure(String name, int warmups, int iterations, Run run) throws Exception {
+    return interleaved(Map.of(name, run), warmups, iterations).get(0);
+  }
+
+  /**
+   * Measures several runs that compete for the same servers round by round (A B C, then B C A, ...), so
+   * that a server slowing down as it fills, or a noisy neighbour, affects each of them alike.
+   */
+  static List<Result> interleaved(Map<String, Run> runs, int warmups, int iterations) throws Exception {
+    List<String> names = new ArrayList<>(runs.keySet());
     for (int i = 0; i < warmups; i++) {
-      run.run();
+      for (String name : names) {
+        runs.get(name).run();
+      }
     }
-    List<Double> rates = new ArrayList<>();
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    names.forEach(n -> rates.put(n, new ArrayList<>()));
     for (int i = 0; i < iterations; i++) {
-      long start = System.nanoTime();
-      long bytes = run.run();
-      double seconds = (System.nanoTime() - start) / 1e9;
-      rates.add(bytes / 1e6 / seconds);
+      for (int j = 0; j < names.size(); j++) {
+        String name = names.get((i + j) % names.size());
+        rates.get(name).add(time(runs.get(name)));
+      }
     }
-    rates.sort(null);
-    double median = rates.size() % 2 == 1 ? rates.get(rates.size() / 2)
-        : (rates.get(rates.size() / 2 - 1) + rates.get(rates.size() / 2)) / 2;
-    Result r = new Result(name, median, rates.get(0), rates.get(rates.size() - 1));
+    List<Result> results = new ArrayList<>();
+    rates.forEach((name, r) -> results.add(result(name, r)));
+    return results;
+  }
+
+  /** Runs once and returns its rate in units per second. */
+  static double time(Run run) throws Exception {
+    long start = System.nanoTime();
+    double units = run.run();
+    return units / ((System.nanoTime() - start) / 1e9);
+  }
+
+  static Result result(String name, List<Double> rates) {
+    List<Double> sorted = new ArrayList<>(rates);
+    sorted.sort(null);
+    int n = sorted.size();
+    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    Result r = new Result(name, median, sorted.get(0), sorted.get(n - 1));
     System.out.println(r.row());
     return r;
   }

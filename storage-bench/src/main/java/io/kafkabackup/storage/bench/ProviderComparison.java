@@ -1,232 +1,265 @@
 package io.kafkabackup.storage.bench;
 
-import com.azure.storage.blob.BlobClient;
-import com.azure.storage.blob.BlobContainerClient;
-import com.azure.storage.blob.BlobServiceClientBuilder;
-import com.azure.storage.blob.models.ParallelTransferOptions;
-import com.azure.storage.blob.options.BlobParallelUploadOptions;
-import io.kafkabackup.storage.ListOptions;
-import io.kafkabackup.storage.ObjectKey;
-import io.kafkabackup.storage.PutOptions;
-import io.kafkabackup.storage.StorageBackend;
-import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.tck.RandomStream;
-import io.kafkabackup.storage.testkit.AzuriteEndpoint;
-import io.kafkabackup.storage.testkit.AzuriteServer;
-import io.kafkabackup.storage.testkit.S3Endpoint;
-import io.kafkabackup.storage.testkit.S3ProxyServer;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.async.AsyncRequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Each provider next to the raw SDK doing the same job, in one run: one large object up and down, many
- * small objects (upload, stat, download, list, bulk delete) at concurrency 1 and 32, and concurrent
- * partitions streaming segments. Ratios are computed from the same run.
+ * Each provider next to the raw SDK doing the same job: large objects up and down, many small objects
+ * (upload, stat, download, list, bulk delete) at concurrency 1 and 32, and concurrent partitions
+ * streaming segments. Ours and the raw cells are measured interleaved on the same fresh server, and
+ * every ratio is computed from medians of the same run.
  */
 final class ProviderComparison {
-  private static final long MIB = 1024 * 1024;
   private static final int SMALL_COUNT = Integer.getInteger("bench.smallCount", 2000);
   private static final int SMALL_SIZE = 64 * 1024;
   private static final int PARTITIONS = Integer.getInteger("bench.partitions", 4);
+  private static final int SEGMENTS = 2;
   private static final long SEGMENT_SIZE = Long.getLong("bench.segmentMiB", 128) << 20;
+  private static final String OURS = "ours";
+
+  /** One measured cell: which provider, which workload, whose implementation. */
+  private record Row(String provider, String workload, String implementation, Measurement.Result result) {
+  }
 
   private ProviderComparison() {
   }
 
   static String run(Bench.Settings s) throws Exception {
-    Map<String, Measurement.Result> r = new LinkedHashMap<>();
-    long size = s.objectSize();
-    Path fsRoot = Files.createTempDirectory("bench-fs");
-    try (AzuriteServer azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).start();
-         S3ProxyServer s3proxy = S3ProxyServer.start()) {
-      AzuriteEndpoint az = azurite.endpoint();
-      BlobContainerClient container = new BlobServiceClientBuilder().connectionString(az.connectionString())
-          .buildClient().getBlobContainerClient("bench");
-      container.create();
-      S3Endpoint s3 = s3proxy.endpoint();
-      try (S3Client rawS3 = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region()))
-          .forcePathStyle(true).credentialsProvider(StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey()))).build()) {
-        rawS3.createBucket(b -> b.bucket("bench"));
-      }
-
-      Map<String, Map<String, String>> configs = new LinkedHashMap<>();
-      configs.put("filesystem", Map.of("storage.backend", "filesystem", "storage.filesystem.root", fsRoot.toString()));
-      configs.put("azure", Map.of("storage.backend", "azure", "storage.azure.endpoint", az.blobEndpoint().toString(),
-          "storage.azure.account-name", az.accountName(), "storage.azure.account-key", az.accountKey(),
-          "storage.azure.container", "bench"));
-      configs.put("s3", Map.of("storage.backend", "s3", "storage.s3.endpoint", s3.endpoint().toString(),
-          "storage.s3.path-style-access", "true", "storage.s3.access-key-id", s3.accessKeyId(),
-          "storage.s3.secret-access-key", s3.secretAccessKey(), "storage.s3.bucket", "bench"));
-
-      for (Map.Entry<String, Map<String, String>> c : configs.entrySet()) {
-        Map<String, String> config = new HashMap<>(c.getValue());
-        config.put("storage.metrics.enabled", "false");
-        try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
-          large(r, c.getKey() + ", ours", backend, size, s);
-          small(r, c.getKey() + ", ours", backend, s);
-          put(r, ConcurrentPartitions.measure(c.getKey() + ", ours", backend, PARTITIONS, 2, SEGMENT_SIZE, s));
+    List<Row> rows = new ArrayList<>();
+    List<String> providers = Arrays.asList(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
+    Path shm = Path.of("/dev/shm");
+    Path scratch = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "bench")
+        : Files.createTempDirectory("bench");
+    try {
+      for (String provider : providers) {
+        // The whole grid runs at the first size; later sizes run ours against the best raw cells found
+        // there, with no warm-up (the JIT is warm) and at most three rounds: Azurite holds deleted blobs
+        // in memory for minutes, so a 1 GiB cell can write only so many gibibytes.
+        String[] best = null;
+        for (long size : s.objectSizes()) {
+          try (Fixture f = Fixture.open(provider, scratch)) {
+            if (best == null) {
+              best = large(rows, f, size, s);
+            } else {
+              f.keepOnly(best[0], best[1]);
+              large(rows, f, size, new Bench.Settings(s.objectSizes(), 0, Math.min(3, s.iterations())));
+            }
+          }
+        }
+        try (Fixture f = Fixture.open(provider, scratch)) {
+          small(rows, f, s);
+          partitions(rows, f, s);
         }
       }
-      rawAzure(r, container.getBlobClient("raw"), size, s);
-      rawS3(r, s3, size, s);
     } finally {
-      try (var paths = Files.walk(fsRoot)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Fixture.deleteTree(scratch);
     }
-    StringBuilder md = new StringBuilder("| workload | median | spread |\n| --- | --- | --- |\n");
-    r.values().forEach(x -> md.append(x.row()).append('\n'));
-    md.append("\n| ratio (medians of this run) | value |\n| --- | --- |\n");
-    ratio(md, r, "azure: ours / raw SDK, upload", "azure, ours, upload", "azure, raw SDK, upload");
-    ratio(md, r, "azure: ours / raw SDK, download", "azure, ours, download", "azure, raw SDK, download");
-    ratio(md, r, "s3: ours / raw SDK, upload", "s3, ours, upload", "s3, raw SDK, upload");
-    ratio(md, r, "s3: ours / raw SDK, download", "s3, ours, download", "s3, raw SDK, download");
-    ratio(md, r, "Azure / S3, upload (ours)", "azure, ours, upload", "s3, ours, upload");
-    ratio(md, r, "Azure / S3, download (ours)", "azure, ours, download", "s3, ours, download");
-    for (String op : List.of("small put", "small stat", "small get")) {
-      for (int c : new int[] {1, 32}) {
-        String suffix = " x" + c + " (ops/s)";
-        ratio(md, r, "Azure / S3, " + op + " x" + c, "azure, ours, " + op + suffix, "s3, ours, " + op + suffix);
-      }
-    }
-    return md.toString();
+    return markdown(rows);
   }
 
-  private static void ratio(StringBuilder md, Map<String, Measurement.Result> r, String label, String a, String b) {
-    if (r.containsKey(a) && r.containsKey(b)) {
-      md.append(String.format(java.util.Locale.ROOT, "| %s | %.2f |%n", label,
-          r.get(a).medianMbPerSecond() / r.get(b).medianMbPerSecond()));
-    }
+  /** Returns the labels of the fastest raw upload and download cells. */
+  private static String[] large(List<Row> rows, Fixture f, long size, Bench.Settings s) throws Exception {
+    String mib = (size >> 20) + " MiB";
+    Map<String, Measurement.Run> uploads = new LinkedHashMap<>();
+    uploads.put(OURS, () -> upload(f.ours, "large-ours", size));
+    f.rawUploads.forEach((label, raw) -> uploads.put(label, () -> upload(raw, "large-raw-" + label.hashCode(), size)));
+    List<Measurement.Result> up = Measurement.interleaved(uploads, s.warmups(), s.iterations());
+    add(rows, f, "upload " + mib + " (MB/s)", up);
+    List<String> written = new ArrayList<>(List.of("large-ours"));
+    f.rawUploads.keySet().forEach(label -> written.add("large-raw-" + label.hashCode()));
+    f.ours.deleteAll(written);
+
+    f.ours.upload("large", new RandomStream(size, 1), size);
+    Map<String, Measurement.Run> downloads = new LinkedHashMap<>();
+    downloads.put(OURS, () -> f.ours.download("large") / 1e6);
+    f.rawDownloads.forEach((label, raw) -> downloads.put(label, () -> raw.download("large") / 1e6));
+    List<Measurement.Result> down = Measurement.interleaved(downloads, s.warmups(), s.iterations());
+    add(rows, f, "download " + mib + " (MB/s)", down);
+    f.ours.deleteAll(List.of("large"));
+    return new String[] {fastestRaw(up), fastestRaw(down)};
   }
 
-  private static void put(Map<String, Measurement.Result> r, Measurement.Result result) {
-    r.put(result.name(), result);
+  private static String fastestRaw(List<Measurement.Result> results) {
+    return results.stream().filter(r -> !r.name().equals(OURS))
+        .max((a, b) -> Double.compare(a.median(), b.median())).orElseThrow().name();
   }
 
-  private static void large(Map<String, Measurement.Result> r, String name, StorageBackend b, long size,
-      Bench.Settings s) throws Exception {
-    ObjectKey key = ObjectKey.of("large");
-    put(r, Measurement.measure(name + ", upload", s.warmups(), s.iterations(), () ->
-        b.put(key, new RandomStream(size, 1), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size()));
-    put(r, Measurement.measure(name + ", download", s.warmups(), s.iterations(), () -> {
-      try (InputStream in = b.openStream(key)) {
-        return in.transferTo(OutputStream.nullOutputStream());
-      }
-    }));
-    b.delete(key);
+  private static double upload(Target t, String key, long size) throws Exception {
+    t.upload(key, new RandomStream(size, 1), size);
+    return size / 1e6;
   }
 
-  /** Small-object rates are reported in operations per second (the "median" column). */
-  private static void small(Map<String, Measurement.Result> r, String name, StorageBackend b, Bench.Settings s)
-      throws Exception {
-    List<ObjectKey> keys = IntStream.range(0, SMALL_COUNT).mapToObj(i -> ObjectKey.of(String.format("small/%05d", i)))
-        .collect(Collectors.toList());
+  /** Small objects: ours under {@code small-ours/}, the raw SDK's under {@code small-raw/}. */
+  private static void small(List<Row> rows, Fixture f, Bench.Settings s) throws Exception {
+    int rounds = Math.min(3, s.iterations()); // each round is already SMALL_COUNT operations
     byte[] data = new RandomStream(SMALL_SIZE, 2).readAllBytes();
+    Map<String, Target> targets = new LinkedHashMap<>();
+    targets.put(OURS, f.ours);
+    targets.put(f.rawSmallLabel, f.raw());
+    Map<String, List<String>> keys = new LinkedHashMap<>();
+    targets.forEach((label, t) -> keys.put(label, IntStream.range(0, SMALL_COUNT)
+        .mapToObj(i -> String.format(Locale.ROOT, "small-%s/%05d", label.equals(OURS) ? "ours" : "raw", i))
+        .collect(Collectors.toList())));
     for (int concurrency : new int[] {1, 32}) {
       ExecutorService pool = Executors.newFixedThreadPool(concurrency);
       try {
-        String suffix = " x" + concurrency;
-        put(r, opsPerSecond(Measurement.measure(name + ", small put" + suffix, 0, s.iterations(),
-            () -> forAll(pool, keys, k -> b.put(k, data)))));
-        put(r, opsPerSecond(Measurement.measure(name + ", small stat" + suffix, 0, s.iterations(),
-            () -> forAll(pool, keys, b::stat))));
-        put(r, opsPerSecond(Measurement.measure(name + ", small get" + suffix, 0, s.iterations(),
-            () -> forAll(pool, keys, b::get))));
-        if (concurrency == 1) {
-          put(r, opsPerSecond(Measurement.measure(name + ", small list", 0, s.iterations(), () -> {
-            try (var entries = b.list(ListOptions.prefix("small/"))) {
-              return entries.count() * 1_000_000L;
-            }
-          })));
-          put(r, opsPerSecond(Measurement.measure(name + ", small bulk delete", 0, 1, () -> {
-            b.deleteAll(keys);
-            return keys.size() * 1_000_000L;
-          })));
-          forAll(pool, keys, k -> b.put(k, data));
-        }
+        String suffix = " " + SMALL_COUNT + " x 64 KiB, x" + concurrency + " (ops/s)";
+        Map<String, Measurement.Run> puts = new LinkedHashMap<>();
+        Map<String, Measurement.Run> stats = new LinkedHashMap<>();
+        Map<String, Measurement.Run> gets = new LinkedHashMap<>();
+        targets.forEach((label, t) -> {
+          List<String> k = keys.get(label);
+          puts.put(label, () -> forAll(pool, k, key -> t.put(key, data)));
+          stats.put(label, () -> forAll(pool, k, t::stat));
+          gets.put(label, () -> forAll(pool, k, t::get));
+        });
+        add(rows, f, "small put" + suffix, Measurement.interleaved(puts, 0, rounds));
+        add(rows, f, "small stat" + suffix, Measurement.interleaved(stats, 0, rounds));
+        add(rows, f, "small get" + suffix, Measurement.interleaved(gets, 0, rounds));
       } finally {
         pool.shutdownNow();
       }
     }
-    b.deleteAll(keys);
+    Map<String, Measurement.Run> lists = new LinkedHashMap<>();
+    targets.forEach((label, t) -> lists.put(label, () -> {
+      long n = t.list(label.equals(OURS) ? "small-ours/" : "small-raw/");
+      if (n != SMALL_COUNT) {
+        throw new IllegalStateException(label + " listed " + n + " of " + SMALL_COUNT + " objects");
+      }
+      return n;
+    }));
+    add(rows, f, "list " + SMALL_COUNT + " (entries/s)", Measurement.interleaved(lists, 0, rounds));
+
+    // Each bulk delete needs the objects back: re-upload them, untimed, between rounds.
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    try {
+      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      for (int i = 0; i < rounds; i++) {
+        for (Map.Entry<String, Target> t : targets.entrySet()) {
+          List<String> k = keys.get(t.getKey());
+          if (i > 0) {
+            forAll(pool, k, key -> t.getValue().put(key, data));
+          }
+          rates.computeIfAbsent(t.getKey(), x -> new ArrayList<>()).add(Measurement.time(() -> {
+            t.getValue().deleteAll(k);
+            return k.size();
+          }));
+        }
+      }
+      List<Measurement.Result> results = new ArrayList<>();
+      rates.forEach((label, r) -> results.add(Measurement.result(label, r)));
+      add(rows, f, "bulk delete " + SMALL_COUNT + " (objects/s)", results);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
-  /** Measurement reports bytes/1e6 per second; counting each operation as 1e6 "bytes" turns that into ops/s. */
-  private static long forAll(ExecutorService pool, List<ObjectKey> keys, java.util.function.Consumer<ObjectKey> op)
-      throws Exception {
+  /** A backup's shape: partitions writing at once, each streaming segments one after the other. */
+  private static void partitions(List<Row> rows, Fixture f, Bench.Settings s) throws Exception {
+    Map<String, Measurement.Run> runs = new LinkedHashMap<>();
+    int[] round = {0};
+    runs.put(OURS, () -> partitionsOnce(f.ours, "partitions-ours/" + round[0]++));
+    runs.put(f.rawSmallLabel, () -> partitionsOnce(f.raw(), "partitions-raw/" + round[0]++));
+    add(rows, f, PARTITIONS + " partitions x " + SEGMENTS + " x " + (SEGMENT_SIZE >> 20)
+        + " MiB (aggregate MB/s)", Measurement.interleaved(runs, s.warmups(), s.iterations()));
+  }
+
+  private static double partitionsOnce(Target t, String prefix) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(PARTITIONS);
+    try {
+      List<Future<List<String>>> writers = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        int partition = p;
+        writers.add(pool.submit(() -> {
+          List<String> written = new ArrayList<>();
+          for (int seg = 0; seg < SEGMENTS; seg++) {
+            String key = prefix + "/" + partition + "/" + seg + ".log";
+            t.upload(key, new RandomStream(SEGMENT_SIZE, partition * 1000L + seg), SEGMENT_SIZE);
+            written.add(key);
+          }
+          return written;
+        }));
+      }
+      List<String> written = new ArrayList<>();
+      for (Future<List<String>> w : writers) {
+        written.addAll(w.get());
+      }
+      t.deleteAll(written);
+      return PARTITIONS * SEGMENTS * SEGMENT_SIZE / 1e6;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** Runs an operation for every key on the pool; returns the number of operations. */
+  private static double forAll(ExecutorService pool, List<String> keys, KeyOperation op) throws Exception {
     List<Future<?>> futures = new ArrayList<>();
-    for (ObjectKey k : keys) {
-      futures.add(pool.submit(() -> op.accept(k)));
+    for (String k : keys) {
+      futures.add(pool.submit(() -> {
+        op.apply(k);
+        return null;
+      }));
     }
     for (Future<?> f : futures) {
       f.get();
     }
-    return keys.size() * 1_000_000L;
+    return keys.size();
   }
 
-  private static Measurement.Result opsPerSecond(Measurement.Result m) {
-    return new Measurement.Result(m.name() + " (ops/s)", m.medianMbPerSecond(), m.minMbPerSecond(), m.maxMbPerSecond());
+  private interface KeyOperation {
+    void apply(String key) throws Exception;
   }
 
-  private static void rawAzure(Map<String, Measurement.Result> r, BlobClient raw, long size, Bench.Settings s)
-      throws Exception {
-    ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(8 * MIB).setMaxConcurrency(4)
-        .setMaxSingleUploadSizeLong(8 * MIB);
-    put(r, Measurement.measure("azure, raw SDK, upload", s.warmups(), s.iterations(), () -> {
-      raw.uploadWithResponse(new BlobParallelUploadOptions(new RandomStream(size, 1)).setParallelTransferOptions(transfer)
-          .setComputeMd5(true), null, null);
-      return size;
-    }));
-    put(r, Measurement.measure("azure, raw SDK, download", s.warmups(), s.iterations(), () -> {
-      raw.downloadStream(OutputStream.nullOutputStream());
-      return size;
-    }));
+  private static void add(List<Row> rows, Fixture f, String workload, List<Measurement.Result> results) {
+    results.forEach(r -> rows.add(new Row(f.provider, workload, r.name().equals(OURS) ? OURS : f.rawName + ": " + r.name(),
+        r)));
   }
 
-  private static void rawS3(Map<String, Measurement.Result> r, S3Endpoint s3, long size, Bench.Settings s)
-      throws Exception {
-    ExecutorService streams = Executors.newCachedThreadPool();
-    StaticCredentialsProvider credentials = StaticCredentialsProvider.create(
-        AwsBasicCredentials.create(s3.accessKeyId(), s3.secretAccessKey()));
-    try (S3AsyncClient async = S3AsyncClient.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region()))
-             .forcePathStyle(true).credentialsProvider(credentials)
-             .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(4))
-             .multipartEnabled(true)
-             .multipartConfiguration(c -> c.minimumPartSizeInBytes(8 * MIB).thresholdInBytes(8 * MIB)).build();
-         S3Client sync = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region()))
-             .forcePathStyle(true).credentialsProvider(credentials).build()) {
-      put(r, Measurement.measure("s3, raw SDK, upload", s.warmups(), s.iterations(), () -> {
-        async.putObject(b -> b.bucket("bench").key("raw"),
-            AsyncRequestBody.fromInputStream(new RandomStream(size, 1), size, streams)).join();
-        return size;
-      }));
-      put(r, Measurement.measure("s3, raw SDK, download", s.warmups(), s.iterations(), () -> {
-        sync.getObject(b -> b.bucket("bench").key("raw"), ResponseTransformer.toOutputStream(OutputStream.nullOutputStream()));
-        return size;
-      }));
-    } finally {
-      streams.shutdownNow();
+  private static String markdown(List<Row> rows) {
+    StringBuilder md = new StringBuilder("| provider | workload | implementation | median | spread |\n"
+        + "| --- | --- | --- | --- | --- |\n");
+    for (Row r : rows) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f–%.0f |%n", r.provider(), r.workload(),
+          r.implementation(), r.result().median(), r.result().min(), r.result().max()));
     }
+    md.append("\n| provider | workload | ours ÷ best raw cell | best raw cell |\n| --- | --- | --- | --- |\n");
+    Map<String, Row> oursByWorkload = new LinkedHashMap<>();
+    for (Row r : rows) {
+      if (r.implementation().equals(OURS)) {
+        oursByWorkload.put(r.provider() + "|" + r.workload(), r);
+        rows.stream().filter(x -> x.provider().equals(r.provider()) && x.workload().equals(r.workload())
+                && !x.implementation().equals(OURS))
+            .max((a, b) -> Double.compare(a.result().median(), b.result().median()))
+            .ifPresent(best -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r.provider(),
+                r.workload(), bold(r.result().median() / best.result().median()), best.implementation())));
+      }
+    }
+    md.append("\n| workload | Azure ÷ S3 (ours) |\n| --- | --- |\n");
+    oursByWorkload.forEach((id, azure) -> {
+      Row s3 = oursByWorkload.get("s3|" + azure.workload());
+      if (azure.provider().equals("azure") && s3 != null) {
+        md.append(String.format(Locale.ROOT, "| %s | %.2f |%n", azure.workload(),
+            azure.result().median() / s3.result().median()));
+      }
+    });
+    return md.toString();
+  }
+
+  /** Ratios under the 0.95 bar stand out. */
+  private static String bold(double ratio) {
+    String value = String.format(Locale.ROOT, "%.2f", ratio);
+    return ratio < 0.95 ? "**" + value + "**" : value;
   }
 }

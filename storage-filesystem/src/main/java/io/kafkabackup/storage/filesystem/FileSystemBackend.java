@@ -1,5 +1,6 @@
 package io.kafkabackup.storage.filesystem;
 
+import io.kafkabackup.storage.BulkDeleteException;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.Capabilities;
 import io.kafkabackup.storage.InvalidRangeException;
@@ -46,10 +47,12 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -222,21 +225,63 @@ public final class FileSystemBackend implements StorageBackend {
   public void delete(ObjectKey key) {
     ensureOpen();
     try {
-      Path path = safePath(key);
-      boolean deleted = locks.withLock(prefix.apply(key), () -> {
-        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) || !Files.deleteIfExists(path)) {
-          return false;
-        }
+      Path path = unlink(key);
+      if (path != null) {
         syncDirectory(path.getParent());
-        return true;
-      });
-      if (deleted) {
         pruneEmptyDirectories(path.getParent());
       }
-    } catch (NoSuchFileException e) {
-      // Already gone: delete is idempotent.
     } catch (IOException e) {
       throw translate(e, key);
+    }
+  }
+
+  /** Deletes each key, then syncs each directory once rather than once per key. */
+  @Override
+  public void deleteAll(Collection<ObjectKey> keys) {
+    ensureOpen();
+    List<ObjectKey> failed = new ArrayList<>();
+    List<StorageException> errors = new ArrayList<>();
+    Map<Path, List<ObjectKey>> deletedIn = new LinkedHashMap<>();
+    for (ObjectKey key : keys) {
+      try {
+        Path path = unlink(key);
+        if (path != null) {
+          deletedIn.computeIfAbsent(path.getParent(), d -> new ArrayList<>()).add(key);
+        }
+      } catch (IOException e) {
+        failed.add(key);
+        errors.add(translate(e, key));
+      } catch (StorageException e) {
+        failed.add(key);
+        errors.add(e);
+      }
+    }
+    // Sync every directory before pruning any: pruning one may remove its emptied parent.
+    for (Map.Entry<Path, List<ObjectKey>> dir : deletedIn.entrySet()) {
+      try {
+        syncDirectory(dir.getKey());
+      } catch (NoSuchFileException e) {
+        // pruned meanwhile by a concurrent delete: nothing left in it to make durable
+      } catch (IOException e) {
+        failed.addAll(dir.getValue());
+        errors.add(translate(e, dir.getValue().get(0)));
+      }
+    }
+    deletedIn.keySet().forEach(this::pruneEmptyDirectories);
+    if (!errors.isEmpty()) {
+      throw new BulkDeleteException(failed, errors);
+    }
+  }
+
+  /** Removes the key's file under its lock; returns its path, or {@code null} if there was none. */
+  private Path unlink(ObjectKey key) throws IOException {
+    Path path = safePath(key);
+    try {
+      boolean deleted = locks.withLock(prefix.apply(key),
+          () -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(path));
+      return deleted ? path : null;
+    } catch (NoSuchFileException e) {
+      return null; // already gone: delete is idempotent
     }
   }
 
@@ -342,8 +387,15 @@ public final class FileSystemBackend implements StorageBackend {
   }
 
   private static String readXattr(UserDefinedFileAttributeView view, String name) throws IOException {
-    ByteBuffer buffer = ByteBuffer.allocate(view.size(name));
-    view.read(name, buffer);
+    // Each call opens the file by path: read into a buffer that fits the usual value, and ask for the
+    // size only when it does not.
+    ByteBuffer buffer = ByteBuffer.allocate(256);
+    try {
+      view.read(name, buffer);
+    } catch (FileSystemException tooSmall) {
+      buffer = ByteBuffer.allocate(view.size(name));
+      view.read(name, buffer);
+    }
     return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
   }
 

@@ -107,6 +107,16 @@ class FileSystemBackendTest {
       b.delete(ObjectKey.of("x/y/z"));
       assertFalse(Files.exists(dir.resolve("root/p/x")));
       assertTrue(Files.isDirectory(dir.resolve("root")));
+
+      // In bulk, a directory emptied of its objects and of its emptied subdirectories goes too.
+      List<ObjectKey> keys = List.of(ObjectKey.of("a/b/x"), ObjectKey.of("a/y"), ObjectKey.of("c/z"), ObjectKey.of("top"));
+      keys.forEach(k -> b.put(k, new byte[1]));
+      b.put(ObjectKey.of("c/kept"), new byte[1]);
+      b.deleteAll(keys);
+      assertFalse(Files.exists(dir.resolve("root/p/a")));
+      try (Stream<ListEntry> left = b.list("")) {
+        assertEquals(List.of("c/kept"), left.map(ListEntry::name).collect(java.util.stream.Collectors.toList()));
+      }
     }
   }
 

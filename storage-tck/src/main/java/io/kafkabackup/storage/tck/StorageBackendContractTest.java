@@ -255,12 +255,13 @@ public abstract class StorageBackendContractTest {
   @Test
   void contentTypeAndUserMetadataAreStored() {
     assumeTrue(backend.capabilities().userMetadata(), "backend does not store metadata");
+    String longValue = "x".repeat(1000); // near the limit of 1,024 characters per value
     PutOptions options = PutOptions.builder().contentType("application/json")
-        .metadata("base_offset", "42").metadata("topic", "orders").build();
+        .metadata("base_offset", "42").metadata("topic", "orders").metadata("checksums", longValue).build();
     backend.put(key("meta.json"), bytes("{}"), options);
     ObjectMetadata stat = backend.stat(key("meta.json"));
     assertEquals("application/json", stat.contentType());
-    assertEquals(Map.of("base_offset", "42", "topic", "orders"), stat.userMetadata());
+    assertEquals(Map.of("base_offset", "42", "topic", "orders", "checksums", longValue), stat.userMetadata());
   }
 
   @Test
