@@ -97,7 +97,8 @@ public final class AzureBlobBackendProvider implements StorageBackendProvider {
   /** {@code storage.azure.download-block-size}. */
   public static final ConfigKey DOWNLOAD_BLOCK_SIZE = ConfigKey.builder("download-block-size", Type.SIZE)
       .defaultValue("8MiB").range(64 * 1024, 256 * MIB)
-      .description("Size of each ranged GET when streaming a blob.").build();
+      .description("Size of each ranged GET: for reads of a bounded range, and to continue a read to the end "
+          + "whose streaming GET broke off.").build();
   /** {@code storage.azure.download-concurrency}. */
   public static final ConfigKey DOWNLOAD_CONCURRENCY = ConfigKey.builder("download-concurrency", Type.INT)
       .defaultValue("2").range(1, 64)

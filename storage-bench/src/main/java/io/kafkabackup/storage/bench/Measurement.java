@@ -43,23 +43,23 @@ final class Measurement {
    * that a server slowing down as it fills, or a noisy neighbour, affects each of them alike.
    */
   static List<Result> interleaved(Map<String, Run> runs, int warmups, int iterations) throws Exception {
-    List<String> names = new ArrayList<>(runs.keySet());
-    for (int i = 0; i < warmups; i++) {
-      for (String name : names) {
-        runs.get(name).run();
-      }
-    }
     Map<String, List<Double>> rates = new LinkedHashMap<>();
-    names.forEach(n -> rates.put(n, new ArrayList<>()));
-    for (int i = 0; i < iterations; i++) {
-      for (int j = 0; j < names.size(); j++) {
-        String name = names.get((i + j) % names.size());
-        rates.get(name).add(time(runs.get(name)));
-      }
+    for (int i = 0; i < warmups + iterations; i++) {
+      round(runs, i, i < warmups ? new LinkedHashMap<>() : rates);
     }
     List<Result> results = new ArrayList<>();
     rates.forEach((name, r) -> results.add(result(name, r)));
     return results;
+  }
+
+  /** Runs each once, starting with a different one each round, and adds each rate to {@code rates}. */
+  static void round(Map<String, Run> runs, int round, Map<String, List<Double>> rates) throws Exception {
+    List<String> names = new ArrayList<>(runs.keySet());
+    for (int j = 0; j < names.size(); j++) {
+      String name = names.get((round + j) % names.size());
+      double rate = time(runs.get(name));
+      rates.computeIfAbsent(name, n -> new ArrayList<>()).add(rate);
+    }
   }
 
   /** Runs once and returns its rate in units per second. */

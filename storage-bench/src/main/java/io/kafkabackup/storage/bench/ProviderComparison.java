@@ -45,23 +45,19 @@ final class ProviderComparison {
     try {
       for (String provider : providers) {
         // The whole grid runs at the first size; later sizes run ours against the best raw cells found
-        // there, with no warm-up (the JIT is warm) and at most three rounds: Azurite holds deleted blobs
-        // in memory for minutes, so a 1 GiB cell can write only so many gibibytes.
+        // there, with no warm-up (the JIT is warm by then).
         String[] best = null;
         for (long size : s.objectSizes()) {
-          try (Fixture f = Fixture.open(provider, scratch)) {
-            if (best == null) {
-              best = large(rows, f, size, s);
-            } else {
-              f.keepOnly(best[0], best[1]);
-              large(rows, f, size, new Bench.Settings(s.objectSizes(), 0, Math.min(3, s.iterations())));
-            }
+          if (best == null) {
+            best = large(rows, provider, scratch, size, s, null);
+          } else {
+            large(rows, provider, scratch, size, new Bench.Settings(s.objectSizes(), 0, s.iterations()), best);
           }
         }
         try (Fixture f = Fixture.open(provider, scratch)) {
           small(rows, f, s);
-          partitions(rows, f, s);
         }
+        partitions(rows, provider, scratch, s);
       }
     } finally {
       Fixture.deleteTree(scratch);
@@ -69,26 +65,54 @@ final class ProviderComparison {
     return markdown(rows);
   }
 
-  /** Returns the labels of the fastest raw upload and download cells. */
-  private static String[] large(List<Row> rows, Fixture f, long size, Bench.Settings s) throws Exception {
-    String mib = (size >> 20) + " MiB";
-    Map<String, Measurement.Run> uploads = new LinkedHashMap<>();
-    uploads.put(OURS, () -> upload(f.ours, "large-ours", size));
-    f.rawUploads.forEach((label, raw) -> uploads.put(label, () -> upload(raw, "large-raw-" + label.hashCode(), size)));
-    List<Measurement.Result> up = Measurement.interleaved(uploads, s.warmups(), s.iterations());
-    add(rows, f, "upload " + mib + " (MB/s)", up);
-    List<String> written = new ArrayList<>(List.of("large-ours"));
-    f.rawUploads.keySet().forEach(label -> written.add("large-raw-" + label.hashCode()));
-    f.ours.deleteAll(written);
+  /**
+   * One large object up and down, ours and each raw cell. Every round runs on a fresh server (emulators
+   * slow down as they fill, and Azurite frees deleted blobs only minutes later) with the cells back to
+   * back, starting with a different one each round.
+   *
+   * @param only the raw upload and download cells to run, or {@code null} for all
+   * @return the labels of the fastest raw upload and download cells
+   */
+  private static String[] large(List<Row> rows, String provider, Path scratch, long size, Bench.Settings s,
+      String[] only) throws Exception {
+    Map<String, List<Double>> up = new LinkedHashMap<>();
+    Map<String, List<Double>> down = new LinkedHashMap<>();
+    String rawName = null;
+    for (int round = 0; round < s.warmups() + s.iterations(); round++) {
+      boolean measured = round >= s.warmups();
+      try (Fixture f = Fixture.open(provider, scratch)) {
+        if (only != null) {
+          f.keepOnly(only[0], only[1]);
+        }
+        Map<String, Measurement.Run> uploads = new LinkedHashMap<>();
+        uploads.put(OURS, () -> upload(f.ours, "large-ours", size));
+        f.rawUploads.forEach((label, raw) -> uploads.put(label, () -> upload(raw, "large-raw-" + label.hashCode(),
+            size)));
+        Measurement.round(uploads, round, measured ? up : new LinkedHashMap<>());
+        List<String> written = new ArrayList<>(List.of("large-ours"));
+        f.rawUploads.keySet().forEach(label -> written.add("large-raw-" + label.hashCode()));
+        f.ours.deleteAll(written);
 
-    f.ours.upload("large", new RandomStream(size, 1), size);
-    Map<String, Measurement.Run> downloads = new LinkedHashMap<>();
-    downloads.put(OURS, () -> f.ours.download("large") / 1e6);
-    f.rawDownloads.forEach((label, raw) -> downloads.put(label, () -> raw.download("large") / 1e6));
-    List<Measurement.Result> down = Measurement.interleaved(downloads, s.warmups(), s.iterations());
-    add(rows, f, "download " + mib + " (MB/s)", down);
-    f.ours.deleteAll(List.of("large"));
-    return new String[] {fastestRaw(up), fastestRaw(down)};
+        f.ours.upload("large", new RandomStream(size, 1), size);
+        Map<String, Measurement.Run> downloads = new LinkedHashMap<>();
+        downloads.put(OURS, () -> f.ours.download("large") / 1e6);
+        f.rawDownloads.forEach((label, raw) -> downloads.put(label, () -> raw.download("large") / 1e6));
+        Measurement.round(downloads, round, measured ? down : new LinkedHashMap<>());
+        rawName = f.rawName;
+      }
+    }
+    String mib = (size >> 20) + " MiB";
+    List<Measurement.Result> upResults = results(up);
+    List<Measurement.Result> downResults = results(down);
+    add(rows, provider, rawName, "upload " + mib + " (MB/s)", upResults);
+    add(rows, provider, rawName, "download " + mib + " (MB/s)", downResults);
+    return new String[] {fastestRaw(upResults), fastestRaw(downResults)};
+  }
+
+  private static List<Measurement.Result> results(Map<String, List<Double>> rates) {
+    List<Measurement.Result> results = new ArrayList<>();
+    rates.forEach((name, r) -> results.add(Measurement.result(name, r)));
+    return results;
   }
 
   private static String fastestRaw(List<Measurement.Result> results) {
@@ -125,9 +149,9 @@ final class ProviderComparison {
           stats.put(label, () -> forAll(pool, k, t::stat));
           gets.put(label, () -> forAll(pool, k, t::get));
         });
-        add(rows, f, "small put" + suffix, Measurement.interleaved(puts, 0, rounds));
-        add(rows, f, "small stat" + suffix, Measurement.interleaved(stats, 0, rounds));
-        add(rows, f, "small get" + suffix, Measurement.interleaved(gets, 0, rounds));
+        add(rows, f.provider, f.rawName, "small put" + suffix, Measurement.interleaved(puts, 0, rounds));
+        add(rows, f.provider, f.rawName, "small stat" + suffix, Measurement.interleaved(stats, 0, rounds));
+        add(rows, f.provider, f.rawName, "small get" + suffix, Measurement.interleaved(gets, 0, rounds));
       } finally {
         pool.shutdownNow();
       }
@@ -140,7 +164,7 @@ final class ProviderComparison {
       }
       return n;
     }));
-    add(rows, f, "list " + SMALL_COUNT + " (entries/s)", Measurement.interleaved(lists, 0, rounds));
+    add(rows, f.provider, f.rawName, "list " + SMALL_COUNT + " (entries/s)", Measurement.interleaved(lists, 0, rounds));
 
     // Each bulk delete needs the objects back: re-upload them, untimed, between rounds.
     ExecutorService pool = Executors.newFixedThreadPool(32);
@@ -158,22 +182,27 @@ final class ProviderComparison {
           }));
         }
       }
-      List<Measurement.Result> results = new ArrayList<>();
-      rates.forEach((label, r) -> results.add(Measurement.result(label, r)));
-      add(rows, f, "bulk delete " + SMALL_COUNT + " (objects/s)", results);
+      add(rows, f.provider, f.rawName, "bulk delete " + SMALL_COUNT + " (objects/s)", results(rates));
     } finally {
       pool.shutdownNow();
     }
   }
 
-  /** A backup's shape: partitions writing at once, each streaming segments one after the other. */
-  private static void partitions(List<Row> rows, Fixture f, Bench.Settings s) throws Exception {
-    Map<String, Measurement.Run> runs = new LinkedHashMap<>();
-    int[] round = {0};
-    runs.put(OURS, () -> partitionsOnce(f.ours, "partitions-ours/" + round[0]++));
-    runs.put(f.rawSmallLabel, () -> partitionsOnce(f.raw(), "partitions-raw/" + round[0]++));
-    add(rows, f, PARTITIONS + " partitions x " + SEGMENTS + " x " + (SEGMENT_SIZE >> 20)
-        + " MiB (aggregate MB/s)", Measurement.interleaved(runs, s.warmups(), s.iterations()));
+  /** A backup's shape: partitions writing at once, each streaming segments; a fresh server per round. */
+  private static void partitions(List<Row> rows, String provider, Path scratch, Bench.Settings s) throws Exception {
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    String rawName = null;
+    for (int round = 0; round < s.warmups() + s.iterations(); round++) {
+      try (Fixture f = Fixture.open(provider, scratch)) {
+        Map<String, Measurement.Run> runs = new LinkedHashMap<>();
+        runs.put(OURS, () -> partitionsOnce(f.ours, "partitions-ours"));
+        runs.put(f.rawSmallLabel, () -> partitionsOnce(f.raw(), "partitions-raw"));
+        Measurement.round(runs, round, round >= s.warmups() ? rates : new LinkedHashMap<>());
+        rawName = f.rawName;
+      }
+    }
+    add(rows, provider, rawName, PARTITIONS + " partitions x " + SEGMENTS + " x " + (SEGMENT_SIZE >> 20)
+        + " MiB (aggregate MB/s)", results(rates));
   }
 
   private static double partitionsOnce(Target t, String prefix) throws Exception {
@@ -222,8 +251,9 @@ final class ProviderComparison {
     void apply(String key) throws Exception;
   }
 
-  private static void add(List<Row> rows, Fixture f, String workload, List<Measurement.Result> results) {
-    results.forEach(r -> rows.add(new Row(f.provider, workload, r.name().equals(OURS) ? OURS : f.rawName + ": " + r.name(),
+  private static void add(List<Row> rows, String provider, String rawName, String workload,
+      List<Measurement.Result> results) {
+    results.forEach(r -> rows.add(new Row(provider, workload, r.name().equals(OURS) ? OURS : rawName + ": " + r.name(),
         r)));
   }
 

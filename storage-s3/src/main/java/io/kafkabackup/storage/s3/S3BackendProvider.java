@@ -64,7 +64,8 @@ public final class S3BackendProvider implements StorageBackendProvider {
   /** {@code storage.s3.download-part-size}. */
   public static final ConfigKey DOWNLOAD_PART_SIZE = ConfigKey.builder("download-part-size", Type.SIZE)
       .defaultValue("8MiB").range(64 * 1024, 256 * MIB)
-      .description("Size of each ranged GET when streaming an object.").build();
+      .description("Size of each ranged GET: for reads of a bounded range, and to continue a read to the end "
+          + "whose streaming GET broke off.").build();
   /** {@code storage.s3.download-concurrency}. */
   public static final ConfigKey DOWNLOAD_CONCURRENCY = ConfigKey.builder("download-concurrency", Type.INT)
       .defaultValue("2").range(1, 64)
