@@ -91,7 +91,11 @@ public final class AzureBlobBackend implements StorageBackend {
     this.prefix = settings.prefix();
     AzureCredentials.Selection credential = AzureCredentials.select(settings.config(), settings.accountName());
     BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
-        .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(settings.connectTimeout())))
+        // The operation timeout bounds each wait on the service here, in the HTTP client: passed to the
+        // SDK's sync calls instead, it would move every call onto another thread to time it.
+        .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(settings.connectTimeout())
+            .setResponseTimeout(settings.operationTimeout()).setReadTimeout(settings.operationTimeout())
+            .setWriteTimeout(settings.operationTimeout())))
         // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
         .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
         .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
@@ -187,7 +191,7 @@ public final class AzureBlobBackend implements StorageBackend {
   public ObjectMetadata stat(ObjectKey key) {
     ensureOpen();
     try {
-      BlobProperties p = blob(key).getPropertiesWithResponse(null, settings.operationTimeout(), Context.NONE).getValue();
+      BlobProperties p = blob(key).getPropertiesWithResponse(null, null, Context.NONE).getValue();
       return new ObjectMetadata(key, p.getBlobSize(), p.getETag(), p.getLastModified().toInstant(),
           p.getContentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : p.getContentType(),
           p.getMetadata() == null ? Map.of() : new TreeMap<>(p.getMetadata()));
@@ -204,8 +208,8 @@ public final class AzureBlobBackend implements StorageBackend {
       request.setMaxResultsPerPage(options.pageSize());
     }
     PagedIterable<BlobItem> items = options.delimiter().isPresent()
-        ? container.listBlobsByHierarchy("/", request, settings.operationTimeout())
-        : container.listBlobs(request, settings.operationTimeout());
+        ? container.listBlobsByHierarchy("/", request, null)
+        : container.listBlobs(request, null);
     return PagedListing.stream(items.iterableByPage().iterator(), this::entriesOf,
         e -> translate(e, "list", options.prefix()));
   }
@@ -232,7 +236,7 @@ public final class AzureBlobBackend implements StorageBackend {
   public void delete(ObjectKey key) {
     ensureOpen();
     try {
-      blob(key).deleteWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, settings.operationTimeout(), Context.NONE);
+      blob(key).deleteWithResponse(DeleteSnapshotsOptionType.INCLUDE, null, null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() != 404 || "ContainerNotFound".equals(String.valueOf(e.getErrorCode()))) {
         throw translate(e, "delete", key);
@@ -260,7 +264,7 @@ public final class AzureBlobBackend implements StorageBackend {
     Map<ObjectKey, Throwable> failures = new LinkedHashMap<>();
     try {
       for (Response<Void> ignored : batch.deleteBlobs(new ArrayList<>(byUrl.keySet()), DeleteSnapshotsOptionType.INCLUDE,
-          settings.operationTimeout(), Context.NONE)) {
+          null, Context.NONE)) {
         // Iterating drives the batch; failures surface as BlobBatchStorageException.
       }
     } catch (BlobBatchStorageException e) {

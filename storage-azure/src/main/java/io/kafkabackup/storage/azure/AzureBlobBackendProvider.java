@@ -124,7 +124,8 @@ public final class AzureBlobBackendProvider implements StorageBackendProvider {
   /** {@code storage.azure.operation-timeout}. */
   public static final ConfigKey OPERATION_TIMEOUT = ConfigKey.builder("operation-timeout", Type.DURATION)
       .defaultValue("5m").range(1, 86_400_000)
-      .description("Limit for one service call (one request with its retries; one block of a large upload).")
+      .description("Limit for each wait on the service within a request: for the response to begin, and "
+          + "between reads or writes of a body. A request that exceeds it is retried like a dropped connection.")
       .build();
   /** {@code storage.azure.create-container}. */
   public static final ConfigKey CREATE_CONTAINER = ConfigKey.builder("create-container", Type.BOOLEAN)

@@ -16,7 +16,6 @@ import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.spi.RangeReadStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -34,7 +33,6 @@ final class BlobDownloadStream extends RangeReadStream {
   private final AzureBlobBackend backend;
   private final BlobClientBase blob;
   private final BlobAsyncClient asyncBlob;
-  private final Duration timeout;
 
   /**
    * Opens the stream, fetching the first chunk at once so that a missing blob or a bad range fails here.
@@ -47,7 +45,6 @@ final class BlobDownloadStream extends RangeReadStream {
     this.backend = backend;
     this.blob = blob;
     this.asyncBlob = asyncBlob;
-    this.timeout = settings.operationTimeout();
     start(range);
   }
 
@@ -56,9 +53,8 @@ final class BlobDownloadStream extends RangeReadStream {
     BlobDownloadAsyncResponse response;
     try {
       // No range header for a whole blob: an empty blob is then an empty body, not an unsatisfiable range.
-      var request = asyncBlob.downloadStreamWithResponse(offset == 0 ? null : new BlobRange(offset), NO_RESUME, null,
-          false);
-      response = timeout == null ? request.block() : request.block(timeout);
+      response = asyncBlob.downloadStreamWithResponse(offset == 0 ? null : new BlobRange(offset), NO_RESUME, null,
+          false).block();
     } catch (RuntimeException e) {
       throw backend.translate(e, "get", key());
     }
@@ -74,7 +70,7 @@ final class BlobDownloadStream extends RangeReadStream {
     BlobDownloadResponse response;
     try {
       response = blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length), RESUME, null, false,
-          timeout, Context.NONE);
+          null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 416 && wholeObject) {
         return new FirstChunk(new byte[0], 0, 0, null); // every range of an empty blob is unsatisfiable
@@ -92,7 +88,7 @@ final class BlobDownloadStream extends RangeReadStream {
     Sink sink = new Sink(into, into.length);
     try {
       blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) into.length), RESUME,
-          new BlobRequestConditions().setIfMatch(version), false, timeout, Context.NONE);
+          new BlobRequestConditions().setIfMatch(version), false, null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 412) {
         throw new PreconditionFailedException("'" + key() + "' was replaced while it was being read",

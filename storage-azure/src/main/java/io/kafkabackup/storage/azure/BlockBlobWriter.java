@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -41,7 +40,6 @@ final class BlockBlobWriter extends PartUploadWriter {
   private final AzureBlobBackend backend;
   private final BlockBlobClient blob;
   private final PutOptions options;
-  private final Duration timeout;
   private final byte[] uploadId = new byte[12];
 
   BlockBlobWriter(AzureBlobBackend backend, ObjectKey key, BlockBlobClient blob, PutOptions options,
@@ -51,7 +49,6 @@ final class BlockBlobWriter extends PartUploadWriter {
     this.backend = backend;
     this.blob = blob;
     this.options = options;
-    this.timeout = settings.operationTimeout();
     RANDOM.nextBytes(uploadId);
   }
 
@@ -60,7 +57,7 @@ final class BlockBlobWriter extends PartUploadWriter {
     BlockBlobItem item = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(
             BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length)))
         .setHeaders(headers()).setMetadata(options.metadata()).setContentMd5(md5(data, length))
-        .setRequestConditions(conditions(options.mode())), timeout, Context.NONE).getValue();
+        .setRequestConditions(conditions(options.mode())), null, Context.NONE).getValue();
     return metadata(item, length);
   }
 
@@ -68,7 +65,7 @@ final class BlockBlobWriter extends PartUploadWriter {
   protected void uploadPart(int index, byte[] data, int length) {
     blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(blockId(index),
             BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length))).setContentMd5(md5(data, length)),
-        timeout, Context.NONE);
+        null, Context.NONE);
   }
 
   @Override
@@ -79,7 +76,7 @@ final class BlockBlobWriter extends PartUploadWriter {
     }
     BlockBlobItem item = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(ids)
         .setHeaders(headers()).setMetadata(options.metadata()).setRequestConditions(conditions(options.mode())),
-        timeout, Context.NONE).getValue();
+        null, Context.NONE).getValue();
     return metadata(item, size);
   }
 

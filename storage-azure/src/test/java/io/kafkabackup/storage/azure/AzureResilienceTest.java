@@ -13,6 +13,8 @@ import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.ThrottledException;
 import io.kafkabackup.storage.tck.Digests;
@@ -112,6 +114,29 @@ class AzureResilienceTest {
     backend.put(ObjectKey.of("blocks"), new RandomStream(size, 7), size, PutOptions.overwrite());
     assertEquals(5, requests("PUT", "comp=block&").size(), "4 blocks, one of them sent twice");
     assertEquals(size, backend.stat(ObjectKey.of("blocks")).size());
+  }
+
+  @Test
+  void aStalledResponseIsAbandonedAfterTheOperationTimeoutAndRetried() throws IOException {
+    backend.put(ObjectKey.of("k"), new byte[10]);
+    String container = AzureTestSupport.createContainer(AZURITE.endpoint()).getBlobContainerName();
+    try (StorageBackend impatient = AzureTestSupport.open(AzureTestSupport.config(AZURITE.endpoint(), container,
+        "storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName(),
+        "storage.azure.operation-timeout", "1s", "storage.azure.max-retries", "1",
+        "storage.azure.retry-initial-delay", "10ms"))) {
+      impatient.put(ObjectKey.of("k"), new byte[10]);
+      AtomicInteger stalls = new AtomicInteger(1);
+      proxy.rule(r -> r.method().equals("HEAD") && stalls.getAndDecrement() > 0 ? Fault.stall() : Fault.FORWARD);
+      long start = System.nanoTime();
+      assertEquals(10, impatient.stat(ObjectKey.of("k")).size());
+      assertTrue(System.nanoTime() - start >= 1_000_000_000L, "waited out the timeout once");
+      assertEquals(2, requests("HEAD", "").size(), "the stalled request, then its retry");
+
+      proxy.rule(r -> r.method().equals("HEAD") ? Fault.stall() : Fault.FORWARD);
+      StorageException e = assertThrows(StorageTimeoutException.class, () -> impatient.stat(ObjectKey.of("k")));
+      assertTrue(e.isRetryable(), e.toString());
+      assertEquals(4, requests("HEAD", "").size(), "one retry, then the error: " + e);
+    }
   }
 
   @Test

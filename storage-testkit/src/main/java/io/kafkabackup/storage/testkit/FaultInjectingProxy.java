@@ -72,6 +72,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
       return new Drop();
     }
 
+    /** Keep the connection open without answering, until the client gives up and closes it. */
+    static Fault stall() {
+      return new Stall();
+    }
+
     /** Forward, but pass on only this many bytes of the response body, then close the connection. */
     static Fault cutBodyAfter(int bytes) {
       return new CutBody(bytes);
@@ -92,6 +97,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   /** A kind of fault. */
   public record CutBody(int bytes) implements Fault {
+  }
+
+  /** A kind of fault. */
+  public record Stall() implements Fault {
   }
 
   private final int upstreamPort;
@@ -179,6 +188,12 @@ public final class FaultInjectingProxy implements AutoCloseable {
         requests.add(request);
         Fault fault = rule.apply(request);
         if (fault instanceof Drop) {
+          return;
+        }
+        if (fault instanceof Stall) {
+          while (in.read() >= 0) {
+            // swallow whatever the client sends until it closes the connection
+          }
           return;
         }
         if (fault instanceof Respond) {
