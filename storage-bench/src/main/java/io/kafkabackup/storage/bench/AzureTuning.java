@@ -6,6 +6,7 @@ import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.azure.storage.blob.models.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
@@ -22,8 +23,8 @@ import java.util.Map;
 
 /**
  * Upload and download throughput of one large blob on Azurite: our backend over a grid of block size x
- * concurrency (upload) and chunk size x read-ahead (download), next to the raw SDK's parallel transfer
- * with the same settings, all in one run so that ratios compare like with like.
+ * concurrency (uploads, interleaved with the raw SDK's parallel upload of the same settings) and chunk
+ * size x read-ahead (reads of a bounded range, the ranged-GET path), on a fresh Azurite per cell.
  */
 final class AzureTuning {
   private static final long MIB = 1024 * 1024;
@@ -43,24 +44,27 @@ final class AzureTuning {
               .buildClient().getBlobContainerClient("bench");
           container.create();
           String label = (block / MIB) + " MiB x " + concurrency;
+          BlobClient raw = container.getBlobClient("raw");
+          ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(block)
+              .setMaxConcurrency(concurrency).setMaxSingleUploadSizeLong(block);
           try (StorageBackend backend = open(endpoint, block, concurrency)) {
             ObjectKey key = ObjectKey.of("ours");
-            results.add(Measurement.measure("upload, ours, " + label, s.warmups(), s.iterations(), () ->
-                backend.put(key, new RandomStream(size, 1), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size() / 1e6));
-            results.add(Measurement.measure("download, ours, " + label, s.warmups(), s.iterations(), () -> {
-              try (InputStream in = backend.openStream(key)) {
+            Map<String, Measurement.Run> uploads = new java.util.LinkedHashMap<>();
+            uploads.put("upload, ours, " + label, () -> backend.put(key, new RandomStream(size, 1),
+                StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size() / 1e6);
+            uploads.put("upload, raw SDK, " + label, () -> {
+              raw.uploadWithResponse(new BlobParallelUploadOptions(new RandomStream(size, 1))
+                  .setParallelTransferOptions(transfer).setComputeMd5(true), null, null);
+              return size / 1e6;
+            });
+            results.addAll(Measurement.interleaved(uploads, s.warmups(), s.iterations()));
+            // A bounded range is read in ranged GETs of the download block size; a read to the end is one GET.
+            results.add(Measurement.measure("ranged download, ours, " + label, s.warmups(), s.iterations(), () -> {
+              try (InputStream in = backend.openStream(key, ByteRange.of(0, size))) {
                 return in.transferTo(OutputStream.nullOutputStream()) / 1e6;
               }
             }));
           }
-          BlobClient raw = container.getBlobClient("raw");
-          ParallelTransferOptions transfer = new ParallelTransferOptions().setBlockSizeLong(block)
-              .setMaxConcurrency(concurrency).setMaxSingleUploadSizeLong(block);
-          results.add(Measurement.measure("upload, raw SDK, " + label, s.warmups(), s.iterations(), () -> {
-            raw.uploadWithResponse(new BlobParallelUploadOptions(new RandomStream(size, 1))
-                .setParallelTransferOptions(transfer).setComputeMd5(true), null, null);
-            return size / 1e6;
-          }));
           if (block == 8 * MIB && concurrency == 4) {
             results.add(Measurement.measure("download, raw SDK, downloadStream", s.warmups(), s.iterations(), () -> {
               raw.downloadStream(OutputStream.nullOutputStream());
