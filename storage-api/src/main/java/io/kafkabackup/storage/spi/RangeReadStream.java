@@ -132,6 +132,25 @@ public abstract class RangeReadStream extends InputStream {
   }
 
   /**
+   * The whole object's size, from a GET's answer: the total of its {@code Content-Range}, else its
+   * {@code Content-Length}, else what arrived.
+   *
+   * @param contentRange the {@code Content-Range} header, or {@code null}
+   * @param contentLength the {@code Content-Length} header, or {@code null}
+   * @param received the bytes received
+   * @return the object's size
+   */
+  protected static long objectSize(String contentRange, Long contentLength, long received) {
+    if (contentRange != null) {
+      int slash = contentRange.lastIndexOf('/');
+      if (slash >= 0 && !contentRange.endsWith("*")) {
+        return Long.parseLong(contentRange.substring(slash + 1).trim());
+      }
+    }
+    return contentLength != null ? contentLength : received;
+  }
+
+  /**
    * Issues the first request and starts the read-ahead.
    *
    * @param range the bytes to read, or {@code null} for the whole object

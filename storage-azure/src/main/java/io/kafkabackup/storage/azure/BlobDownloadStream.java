@@ -102,15 +102,7 @@ final class BlobDownloadStream extends RangeReadStream {
   }
 
   private static long totalSize(BlobDownloadHeaders headers, long received) {
-    String contentRange = headers.getContentRange();
-    if (contentRange != null) {
-      int slash = contentRange.lastIndexOf('/');
-      if (slash >= 0 && !contentRange.endsWith("*")) {
-        return Long.parseLong(contentRange.substring(slash + 1).trim());
-      }
-    }
-    Long length = headers.getContentLength();
-    return length != null ? length : received;
+    return objectSize(headers.getContentRange(), headers.getContentLength(), received);
   }
 
   /** Receives one GET's body into a buffer that grows up to the requested length. */

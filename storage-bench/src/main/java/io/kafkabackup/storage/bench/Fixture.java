@@ -104,7 +104,7 @@ final class Fixture implements AutoCloseable {
       f.rawUploads.put(RawAzureTarget.label(cell[0], (int) cell[1]),
           new RawAzureTarget(container, cell[0], (int) cell[1], false));
     }
-    f.rawDownloads.put("downloadStream (one GET)", new RawAzureTarget(container, 8 * MIB, 4, false));
+    f.rawDownloads.put("downloadStream (one GET)", f.raw());
     f.rawDownloads.put("downloadToFile 8 MiB x 4", new RawAzureTarget(container, 8 * MIB, 4, true));
     f.rawDownloads.put("downloadToFile 16 MiB x 4", new RawAzureTarget(container, 16 * MIB, 4, true));
     return f;

@@ -85,12 +85,15 @@ final class ProviderComparison {
           f.keepOnly(only[0], only[1]);
         }
         Map<String, Measurement.Run> uploads = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>();
         uploads.put(OURS, () -> upload(f.ours, "large-ours", size));
-        f.rawUploads.forEach((label, raw) -> uploads.put(label, () -> upload(raw, "large-raw-" + label.hashCode(),
-            size)));
+        written.add("large-ours");
+        f.rawUploads.forEach((label, raw) -> {
+          String key = "large-raw-" + written.size();
+          uploads.put(label, () -> upload(raw, key, size));
+          written.add(key);
+        });
         Measurement.round(uploads, round, measured ? up : new LinkedHashMap<>());
-        List<String> written = new ArrayList<>(List.of("large-ours"));
-        f.rawUploads.keySet().forEach(label -> written.add("large-raw-" + label.hashCode()));
         f.ours.deleteAll(written);
 
         f.ours.upload("large", new RandomStream(size, 1), size);
@@ -132,10 +135,10 @@ final class ProviderComparison {
     Map<String, Target> targets = new LinkedHashMap<>();
     targets.put(OURS, f.ours);
     targets.put(f.rawSmallLabel, f.raw());
+    Map<String, String> prefixes = Map.of(OURS, "small-ours/", f.rawSmallLabel, "small-raw/");
     Map<String, List<String>> keys = new LinkedHashMap<>();
     targets.forEach((label, t) -> keys.put(label, IntStream.range(0, SMALL_COUNT)
-        .mapToObj(i -> String.format(Locale.ROOT, "small-%s/%05d", label.equals(OURS) ? "ours" : "raw", i))
-        .collect(Collectors.toList())));
+        .mapToObj(i -> String.format(Locale.ROOT, "%s%05d", prefixes.get(label), i)).collect(Collectors.toList())));
     for (int concurrency : new int[] {1, 32}) {
       ExecutorService pool = Executors.newFixedThreadPool(concurrency);
       try {
@@ -158,7 +161,7 @@ final class ProviderComparison {
     }
     Map<String, Measurement.Run> lists = new LinkedHashMap<>();
     targets.forEach((label, t) -> lists.put(label, () -> {
-      long n = t.list(label.equals(OURS) ? "small-ours/" : "small-raw/");
+      long n = t.list(prefixes.get(label));
       if (n != SMALL_COUNT) {
         throw new IllegalStateException(label + " listed " + n + " of " + SMALL_COUNT + " objects");
       }

@@ -70,7 +70,7 @@ final class RawFilesystemTarget implements Target {
   @Override
   public long list(String prefix) throws Exception {
     try (Stream<Path> files = Files.walk(root.resolve(prefix))) {
-      return files.filter(Files::isRegularFile).sorted().count();
+      return files.filter(Files::isRegularFile).sorted().count(); // sorted: our listings are in key order
     }
   }
 

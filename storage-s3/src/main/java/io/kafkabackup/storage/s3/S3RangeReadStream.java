@@ -101,13 +101,6 @@ final class S3RangeReadStream extends RangeReadStream {
   }
 
   private static long totalSize(GetObjectResponse response, long received) {
-    String contentRange = response.contentRange();
-    if (contentRange != null) {
-      int slash = contentRange.lastIndexOf('/');
-      if (slash >= 0 && !contentRange.endsWith("*")) {
-        return Long.parseLong(contentRange.substring(slash + 1).trim());
-      }
-    }
-    return response.contentLength() != null ? response.contentLength() : received;
+    return objectSize(response.contentRange(), response.contentLength(), received);
   }
 }
