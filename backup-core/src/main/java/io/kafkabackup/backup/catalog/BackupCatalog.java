@@ -1,0 +1,331 @@
+package io.kafkabackup.backup.catalog;
+
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.format.CorruptSegmentException;
+import io.kafkabackup.backup.format.SegmentReader;
+import io.kafkabackup.backup.format.SegmentSummary;
+import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.model.BackupDescriptor;
+import io.kafkabackup.backup.model.BackupState;
+import io.kafkabackup.backup.model.BackupStatus;
+import io.kafkabackup.backup.model.TopicDescription;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ListOptions;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectNotFoundException;
+import io.kafkabackup.storage.StorageBackend;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backups under one storage prefix: list, describe, verify and prune. Reads only what each answer
+ * needs: listing is one delimiter listing plus two small objects per backup, never a scan of every key.
+ */
+public final class BackupCatalog {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupCatalog.class);
+
+  private final StorageBackend storage;
+
+  /**
+   * Creates a catalog over a storage backend.
+   *
+   * @param storage where the backups are (its prefix is the catalog's root)
+   */
+  public BackupCatalog(StorageBackend storage) {
+    this.storage = storage;
+  }
+
+  /**
+   * Lists the backups, oldest first.
+   *
+   * @return one summary per backup with a descriptor
+   */
+  public List<BackupSummary> list() {
+    List<BackupSummary> result = new ArrayList<>();
+    for (String backupId : backupIds()) {
+      BackupJson.readIfExists(storage, BackupLayout.descriptor(backupId), BackupDescriptor.class).ifPresent(d -> {
+        BackupStatus status = status(backupId).orElse(null);
+        result.add(new BackupSummary(backupId, d.createdAt(), d.mode(), status == null ? null : status.state(),
+            status == null ? null : status.updatedAt(), status == null ? null : status.finishedAt()));
+      });
+    }
+    result.sort(Comparator.comparing(BackupSummary::createdAt).thenComparing(BackupSummary::backupId));
+    return result;
+  }
+
+  /**
+   * Reads a backup's descriptor.
+   *
+   * @param backupId the backup
+   * @return the descriptor
+   * @throws BackupException if there is no such backup
+   */
+  public BackupDescriptor descriptor(String backupId) {
+    return BackupJson.readIfExists(storage, BackupLayout.descriptor(backupId), BackupDescriptor.class)
+        .orElseThrow(() -> new BackupException("no backup '" + backupId + "' under this storage prefix"));
+  }
+
+  /**
+   * Reads a backup's status object.
+   *
+   * @param backupId the backup
+   * @return the status, or empty if none was written
+   */
+  public Optional<BackupStatus> status(String backupId) {
+    return BackupJson.readIfExists(storage, BackupLayout.status(backupId), BackupStatus.class);
+  }
+
+  /**
+   * The topics of a backup, by name.
+   *
+   * @param backupId the backup
+   * @return topic names
+   */
+  public List<String> topics(String backupId) {
+    return childPrefixes(BackupLayout.topicsPrefix(backupId));
+  }
+
+  /**
+   * A topic's shape as backed up.
+   *
+   * @param backupId the backup
+   * @param topic the topic
+   * @return its description, or empty if none was written
+   */
+  public Optional<TopicDescription> topicDescription(String backupId, String topic) {
+    return BackupJson.readIfExists(storage, BackupLayout.topicDescription(backupId, topic), TopicDescription.class);
+  }
+
+  /**
+   * The partitions of a topic that have a commit log.
+   *
+   * @param backupId the backup
+   * @param topic the topic
+   * @return the partitions, by number
+   */
+  public List<SourcePartition> partitions(String backupId, String topic) {
+    return childPrefixes(BackupLayout.topicPrefix(backupId, topic)).stream()
+        .filter(name -> name.chars().allMatch(Character::isDigit))
+        .map(name -> new SourcePartition(topic, Integer.parseInt(name)))
+        .sorted()
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * Describes a backup: topics, partitions, offset and time ranges, gaps, sizes, state.
+   *
+   * @param backupId the backup
+   * @return the description
+   * @throws BackupException if there is no such backup
+   */
+  public BackupDescription describe(String backupId) {
+    BackupDescriptor descriptor = descriptor(backupId);
+    List<TopicSummary> topics = new ArrayList<>();
+    for (String topic : topics(backupId)) {
+      List<PartitionSummary> partitions = new ArrayList<>();
+      for (SourcePartition partition : partitions(backupId, topic)) {
+        partitions.add(summarize(partition.partition(), PartitionLog.read(storage, backupId, partition)));
+      }
+      topics.add(new TopicSummary(topic, topicDescription(backupId, topic).orElse(null), partitions));
+    }
+    int snapshots;
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
+      snapshots = (int) entries.count();
+    }
+    return new BackupDescription(descriptor, status(backupId).orElse(null), topics, snapshots);
+  }
+
+  private static PartitionSummary summarize(int partition, PartitionState state) {
+    long absent = state.segments().stream().mapToLong(SegmentEntry::absentOffsets).sum();
+    long minTs = state.segments().stream().mapToLong(SegmentEntry::minTimestamp).min().orElse(-1);
+    long maxTs = state.segments().stream().mapToLong(SegmentEntry::maxTimestamp).max().orElse(-1);
+    long skippedCount = state.skipped().stream().mapToLong(r -> r.length()).sum();
+    long covered = state.nextOffset() < 0 ? 0 : state.nextOffset() - state.startOffset();
+    // Spans committed without a segment hold no record either.
+    long withoutSegments = covered - state.segments().stream().mapToLong(s -> s.nextOffset() - s.startOffset()).sum()
+        - skippedCount;
+    return new PartitionSummary(partition, state.startOffset(), state.nextOffset(), state.recordCount(),
+        absent + Math.max(0, withoutSegments), state.skipped(), state.segments().size(), state.storedBytes(), minTs,
+        maxTs);
+  }
+
+  /**
+   * Reads every committed segment of a backup back whole, checking CRCs, footers and SHA-256 against
+   * the commits, and reports missing objects and orphans.
+   *
+   * @param backupId the backup
+   * @return what was found
+   */
+  public VerifyReport verify(String backupId) {
+    descriptor(backupId);
+    List<VerifyReport.Problem> problems = new ArrayList<>();
+    List<String> orphans = new ArrayList<>();
+    int checked = 0;
+    long bytes = 0;
+    for (String topic : topics(backupId)) {
+      for (SourcePartition partition : partitions(backupId, topic)) {
+        PartitionState state = PartitionLog.read(storage, backupId, partition);
+        Set<String> referenced = new HashSet<>();
+        for (SegmentEntry entry : state.segments()) {
+          referenced.add(entry.key());
+          checked++;
+          bytes += entry.storedBytes();
+          verifySegment(entry).ifPresent(problems::add);
+        }
+        try (Stream<ListEntry> entries = storage.list(BackupLayout.segmentsPrefix(backupId, partition))) {
+          entries.map(ListEntry::name).filter(name -> !referenced.contains(name)).forEach(orphans::add);
+        }
+      }
+    }
+    return new VerifyReport(backupId, checked, bytes, problems, orphans);
+  }
+
+  private Optional<VerifyReport.Problem> verifySegment(SegmentEntry entry) {
+    try {
+      SegmentSummary actual = SegmentReader.verify(entry.key(), storage.openStream(ObjectKey.of(entry.key())),
+          entry.sha256());
+      if (actual.recordCount() != entry.recordCount() || actual.firstOffset() != entry.firstOffset()
+          || actual.lastOffset() != entry.lastOffset() || actual.minTimestamp() != entry.minTimestamp()
+          || actual.maxTimestamp() != entry.maxTimestamp()) {
+        return Optional.of(new VerifyReport.Problem(entry.key(), "mismatch",
+            "its footer differs from its commit: " + actual + " vs " + entry));
+      }
+      return Optional.empty();
+    } catch (ObjectNotFoundException e) {
+      return Optional.of(new VerifyReport.Problem(entry.key(), "missing", "a commit names it but it is not stored"));
+    } catch (CorruptSegmentException e) {
+      return Optional.of(new VerifyReport.Problem(entry.key(), "corrupt", e.getMessage()));
+    }
+  }
+
+  /**
+   * Plans a prune: which finished backups the policy drops, and which orphan segments of the others are
+   * past the grace period. Deletes nothing.
+   *
+   * @param policy what to keep
+   * @param now the time ages are measured from
+   * @return the plan
+   */
+  public PrunePlan planPrune(PrunePolicy policy, Instant now) {
+    List<BackupSummary> finished = list().stream().filter(b -> b.state() != BackupState.RUNNING)
+        .collect(Collectors.toList());
+    List<PrunePlan.BackupDeletion> deletions = new ArrayList<>();
+    Set<String> dropped = new HashSet<>();
+    for (int i = 0; i < finished.size(); i++) {
+      BackupSummary backup = finished.get(i);
+      int newerCount = finished.size() - 1 - i;
+      boolean keptByCount = policy.keepLast() != null && newerCount < policy.keepLast();
+      boolean tooOld = policy.olderThan() != null
+          && Instant.parse(backup.createdAt()).isBefore(now.minus(policy.olderThan()));
+      boolean beyondCount = policy.keepLast() != null && !keptByCount;
+      boolean drop = policy.olderThan() != null && policy.keepLast() != null ? tooOld && beyondCount
+          : tooOld || beyondCount;
+      if (drop) {
+        dropped.add(backup.backupId());
+        deletions.add(new PrunePlan.BackupDeletion(backup.backupId(), backup.createdAt(),
+            tooOld ? "older than " + policy.olderThan() : "beyond the newest " + policy.keepLast()));
+      }
+    }
+    List<String> orphans = new ArrayList<>();
+    long orphanBytes = 0;
+    Instant cutoff = now.minus(policy.orphanGrace());
+    for (BackupSummary backup : list()) {
+      if (dropped.contains(backup.backupId())) {
+        continue;
+      }
+      for (ListEntry.StoredObject orphan : orphans(backup.backupId(), cutoff)) {
+        orphans.add(orphan.name());
+        orphanBytes += orphan.size();
+      }
+    }
+    return new PrunePlan(deletions, orphans, orphanBytes);
+  }
+
+  /**
+   * Carries a plan out, checking each item again first: a backup whose status changed to running since
+   * the plan is kept; an orphan that a commit now names is kept. A backup's descriptor goes first, so a
+   * prune cut short leaves no half-deleted backup in the listing.
+   *
+   * @param plan what {@link #planPrune} returned
+   * @return how many objects were deleted
+   */
+  public long executePrune(PrunePlan plan) {
+    long deleted = 0;
+    for (PrunePlan.BackupDeletion deletion : plan.backups()) {
+      Optional<BackupStatus> status = status(deletion.backupId());
+      if (status.isPresent() && status.get().state() == BackupState.RUNNING) {
+        LOG.warn("prune: backup {} is running again, kept", deletion.backupId());
+        continue;
+      }
+      storage.delete(BackupLayout.descriptor(deletion.backupId()));
+      List<ObjectKey> keys;
+      try (Stream<ListEntry> entries = storage.list(BackupLayout.backupPrefix(deletion.backupId()))) {
+        keys = entries.map(e -> ObjectKey.of(e.name())).collect(Collectors.toList());
+      }
+      storage.deleteAll(keys);
+      deleted += keys.size() + 1;
+      LOG.info("prune: deleted backup {} ({} objects)", deletion.backupId(), keys.size() + 1);
+    }
+    List<ObjectKey> orphans = new ArrayList<>();
+    for (String name : plan.orphans()) {
+      if (!isReferenced(name)) {
+        orphans.add(ObjectKey.of(name));
+      }
+    }
+    storage.deleteAll(orphans);
+    return deleted + orphans.size();
+  }
+
+  private List<ListEntry.StoredObject> orphans(String backupId, Instant writtenBefore) {
+    List<ListEntry.StoredObject> result = new ArrayList<>();
+    for (String topic : topics(backupId)) {
+      for (SourcePartition partition : partitions(backupId, topic)) {
+        Set<String> referenced = PartitionLog.read(storage, backupId, partition).segments().stream()
+            .map(SegmentEntry::key).collect(Collectors.toSet());
+        try (Stream<ListEntry> entries = storage.list(BackupLayout.segmentsPrefix(backupId, partition))) {
+          entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> (ListEntry.StoredObject) e)
+              .filter(o -> !referenced.contains(o.name()) && o.lastModified().isBefore(writtenBefore))
+              .forEach(result::add);
+        }
+      }
+    }
+    return result;
+  }
+
+  private boolean isReferenced(String segmentKey) {
+    // {id}/topics/{topic}/{partition}/segments/{name}
+    String[] parts = segmentKey.split("/");
+    if (parts.length != 6) {
+      return false;
+    }
+    SourcePartition partition = new SourcePartition(parts[2], Integer.parseInt(parts[3]));
+    return PartitionLog.read(storage, parts[0], partition).segments().stream()
+        .anyMatch(s -> s.key().equals(segmentKey));
+  }
+
+  private List<String> backupIds() {
+    return childPrefixes("");
+  }
+
+  private List<String> childPrefixes(String prefix) {
+    try (Stream<ListEntry> entries = storage.list(ListOptions.prefix(prefix).delimited())) {
+      return entries.filter(e -> e instanceof ListEntry.Prefix)
+          .map(e -> e.name().substring(prefix.length(), e.name().length() - 1))
+          .collect(Collectors.toList());
+    }
+  }
+}

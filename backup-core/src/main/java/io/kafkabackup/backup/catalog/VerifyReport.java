@@ -1,0 +1,35 @@
+package io.kafkabackup.backup.catalog;
+
+import java.util.List;
+
+/**
+ * What {@link BackupCatalog#verify} found.
+ *
+ * @param backupId the backup
+ * @param segmentsChecked committed segments read back whole
+ * @param bytesChecked their bytes
+ * @param problems committed segments that are missing, corrupt or differ from their commit
+ * @param orphans segment objects no commit names (left by a crash or a fenced writer; prune removes them)
+ */
+public record VerifyReport(
+    String backupId, int segmentsChecked, long bytesChecked, List<Problem> problems, List<String> orphans) {
+
+  /**
+   * Tells whether every committed segment is present and intact.
+   *
+   * @return true when there are no problems (orphans are not problems)
+   */
+  public boolean ok() {
+    return problems.isEmpty();
+  }
+
+  /**
+   * One problem with a committed segment.
+   *
+   * @param object the segment's key
+   * @param kind {@code missing}, {@code corrupt} or {@code mismatch}
+   * @param detail what exactly is wrong
+   */
+  public record Problem(String object, String kind, String detail) {
+  }
+}

@@ -1,0 +1,329 @@
+package io.kafkabackup.backup.format;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.zip.CRC32C;
+
+/**
+ * Decodes a segment as a stream of records, checking everything the format carries: the header, each
+ * block's CRC32C and record count, the footer's CRC32C and every figure in it, that nothing follows the
+ * footer, and — when the caller knows it — the SHA-256 recorded at commit. Any mismatch is a
+ * {@link CorruptSegmentException} naming the segment. Memory stays at about one block.
+ *
+ * <p>The SHA-256 can only be checked once the last byte is read: a caller that must not act on any
+ * record of a corrupt segment reads it once with {@link #verify} first.
+ */
+public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
+  private final String name;
+  private final InputStream source;
+  private final DataInputStream in;
+  private final MessageDigest sha256;
+  private final String expectedSha256;
+  private final Codec codec;
+  private final ArrayDeque<BackupRecord> pending = new ArrayDeque<>();
+  private SegmentSummary summary;
+  private long records;
+  private long uncompressed;
+  private long stored = SegmentFormat.HEADER_BYTES;
+  private int blocks;
+  private long first = -1;
+  private long last = -1;
+  private long minTs = Long.MAX_VALUE;
+  private long maxTs = Long.MIN_VALUE;
+
+  private SegmentReader(String name, InputStream source, String expectedSha256) {
+    this.name = name;
+    this.source = source;
+    this.expectedSha256 = expectedSha256;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+    this.in = new DataInputStream(new DigestInputStream(new BufferedInputStream(source, 64 * 1024), sha256));
+    byte[] header = new byte[SegmentFormat.HEADER_BYTES];
+    readFully(header, "header");
+    if (!Arrays.equals(Arrays.copyOf(header, 4), SegmentFormat.MAGIC)) {
+      throw corrupt("not a segment (magic is not KBSG)");
+    }
+    if (header[4] != SegmentFormat.VERSION) {
+      throw corrupt("format version " + header[4] + " is not supported (this reader knows version "
+          + SegmentFormat.VERSION + ")");
+    }
+    try {
+      this.codec = Codec.ofCode(header[5]);
+    } catch (IllegalArgumentException e) {
+      throw corrupt(e.getMessage());
+    }
+  }
+
+  /**
+   * Opens a segment for reading; the header is read and checked now.
+   *
+   * @param name the segment's name for error messages (its object key)
+   * @param in its bytes; closed by {@link #close()}
+   * @param expectedSha256 the hex SHA-256 recorded at commit, or {@code null} not to check it
+   * @return the reader
+   * @throws CorruptSegmentException if the header is wrong
+   */
+  public static SegmentReader open(String name, InputStream in, String expectedSha256) {
+    return new SegmentReader(name, in, expectedSha256);
+  }
+
+  /**
+   * Reads a whole segment and checks it, without handing out its records.
+   *
+   * @param name the segment's name for error messages
+   * @param in its bytes; closed here
+   * @param expectedSha256 the hex SHA-256 recorded at commit, or {@code null}
+   * @return the summary read from the footer
+   * @throws CorruptSegmentException on any mismatch
+   */
+  public static SegmentSummary verify(String name, InputStream in, String expectedSha256) {
+    try (SegmentReader reader = open(name, in, expectedSha256)) {
+      while (reader.hasNext()) {
+        reader.next();
+      }
+      return reader.summary().orElseThrow();
+    }
+  }
+
+  /**
+   * The segment's codec, from its header.
+   *
+   * @return the codec
+   */
+  public Codec codec() {
+    return codec;
+  }
+
+  /**
+   * The footer's figures, once every record has been read.
+   *
+   * @return the summary, or empty while records remain
+   */
+  public Optional<SegmentSummary> summary() {
+    return Optional.ofNullable(summary);
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (pending.isEmpty() && summary == null) {
+      readNext();
+    }
+    return !pending.isEmpty();
+  }
+
+  @Override
+  public BackupRecord next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException();
+    }
+    return pending.poll();
+  }
+
+  @Override
+  public void close() {
+    try {
+      source.close();
+    } catch (IOException e) {
+      // Nothing more is read from it; a failed close of a read stream loses nothing.
+    }
+  }
+
+  private void readNext() {
+    int type = readByte("block type");
+    if (type == SegmentFormat.BLOCK) {
+      readBlock();
+    } else if (type == SegmentFormat.FOOTER) {
+      readFooter();
+    } else {
+      throw corrupt("unexpected byte 0x" + Integer.toHexString(type) + " where a block or the footer starts, at byte " + stored);
+    }
+  }
+
+  private void readBlock() {
+    long blockStart = stored;
+    int count = readInt("block record count");
+    int length = readInt("block length");
+    int storedLength = readInt("block stored length");
+    int crc = readInt("block checksum");
+    if (count <= 0 || length < 0 || storedLength < 0) {
+      throw corrupt("block " + blocks + " at byte " + blockStart + " has an impossible header");
+    }
+    byte[] data = new byte[storedLength];
+    readFully(data, "block " + blocks);
+    stored += 17 + storedLength;
+    CRC32C actual = new CRC32C();
+    actual.update(data);
+    if ((int) actual.getValue() != crc) {
+      throw corrupt("block " + blocks + " at byte " + blockStart + " fails its CRC32C check");
+    }
+    byte[] plain;
+    try {
+      plain = codec.decompress(data, length);
+    } catch (IllegalArgumentException e) {
+      throw corrupt("block " + blocks + " at byte " + blockStart + ": " + e.getMessage());
+    }
+    decodeRecords(plain, count, blockStart);
+    uncompressed += length;
+    blocks++;
+  }
+
+  private void decodeRecords(byte[] plain, int count, long blockStart) {
+    DataInputStream data = new DataInputStream(new ByteArrayInputStream(plain));
+    try {
+      for (int i = 0; i < count; i++) {
+        long offset = data.readLong();
+        long timestamp = data.readLong();
+        TimestampKind kind = TimestampKind.ofCode(data.readUnsignedByte());
+        byte[] key = readBytes(data);
+        byte[] value = readBytes(data);
+        int headerCount = data.readInt();
+        if (headerCount < 0) {
+          throw new IOException("negative header count");
+        }
+        List<RecordHeader> headers = new ArrayList<>(Math.min(headerCount, 64));
+        for (int h = 0; h < headerCount; h++) {
+          byte[] headerKey = readBytes(data);
+          if (headerKey == null) {
+            throw new IOException("null header key");
+          }
+          headers.add(new RecordHeader(new String(headerKey, StandardCharsets.UTF_8), readBytes(data)));
+        }
+        if (offset <= last) {
+          throw new IOException("offset " + offset + " does not follow " + last);
+        }
+        pending.add(new BackupRecord(offset, timestamp, kind, key, value, headers));
+        if (first < 0) {
+          first = offset;
+        }
+        last = offset;
+        minTs = Math.min(minTs, timestamp);
+        maxTs = Math.max(maxTs, timestamp);
+        records++;
+      }
+      if (data.available() != 0) {
+        throw new IOException(data.available() + " bytes follow the last record");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      throw corrupt("block " + blocks + " at byte " + blockStart + " does not decode: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readBytes(DataInputStream data) throws IOException {
+    int length = data.readInt();
+    if (length < -1 || length > data.available()) {
+      throw new IOException("impossible length " + length);
+    }
+    if (length == -1) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    data.readFully(bytes);
+    return bytes;
+  }
+
+  private void readFooter() {
+    long footerStart = stored;
+    long firstOffset = readLong("footer");
+    long lastOffset = readLong("footer");
+    long recordCount = readLong("footer");
+    long minTimestamp = readLong("footer");
+    long maxTimestamp = readLong("footer");
+    long uncompressedBytes = readLong("footer");
+    int blockCount = readInt("footer");
+    int crc = readInt("footer checksum");
+    byte[] end = new byte[SegmentFormat.END_MAGIC.length];
+    readFully(end, "end marker");
+    stored += SegmentFormat.FOOTER_BODY_BYTES + 4 + end.length;
+    ByteBuffer body = ByteBuffer.allocate(SegmentFormat.FOOTER_BODY_BYTES);
+    body.put((byte) SegmentFormat.FOOTER).putLong(firstOffset).putLong(lastOffset).putLong(recordCount)
+        .putLong(minTimestamp).putLong(maxTimestamp).putLong(uncompressedBytes).putInt(blockCount);
+    CRC32C actual = new CRC32C();
+    actual.update(body.array());
+    if ((int) actual.getValue() != crc) {
+      throw corrupt("footer at byte " + footerStart + " fails its CRC32C check");
+    }
+    if (!Arrays.equals(end, SegmentFormat.END_MAGIC)) {
+      throw corrupt("the end marker is missing");
+    }
+    long expectMin = records == 0 ? -1 : minTs;
+    long expectMax = records == 0 ? -1 : maxTs;
+    if (firstOffset != first || lastOffset != last || recordCount != records || minTimestamp != expectMin
+        || maxTimestamp != expectMax || uncompressedBytes != uncompressed || blockCount != blocks) {
+      throw corrupt("the footer does not match the blocks read");
+    }
+    try {
+      if (in.read() != -1) {
+        throw corrupt("bytes follow the footer");
+      }
+    } catch (IOException e) {
+      throw corrupt("cannot read past the footer: " + e.getMessage(), e);
+    }
+    String sha = HexFormat.of().formatHex(sha256.digest());
+    if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(sha)) {
+      throw corrupt("its SHA-256 is " + sha + ", the commit recorded " + expectedSha256);
+    }
+    summary = new SegmentSummary(codec, firstOffset, lastOffset, recordCount, minTimestamp, maxTimestamp,
+        uncompressedBytes, stored, blockCount, sha);
+  }
+
+  private int readByte(String what) {
+    try {
+      return in.readUnsignedByte();
+    } catch (EOFException e) {
+      throw corrupt("it ends before its footer (reading the " + what + " at byte " + stored + ")");
+    } catch (IOException e) {
+      throw new UncheckedSegmentIOException(name, e);
+    }
+  }
+
+  private int readInt(String what) {
+    byte[] b = new byte[4];
+    readFully(b, what);
+    return ByteBuffer.wrap(b).getInt();
+  }
+
+  private long readLong(String what) {
+    byte[] b = new byte[8];
+    readFully(b, what);
+    return ByteBuffer.wrap(b).getLong();
+  }
+
+  private void readFully(byte[] into, String what) {
+    try {
+      in.readFully(into);
+    } catch (EOFException e) {
+      throw corrupt("it ends before its footer (reading the " + what + " at byte " + stored + ")");
+    } catch (IOException e) {
+      throw new UncheckedSegmentIOException(name, e);
+    }
+  }
+
+  private CorruptSegmentException corrupt(String problem) {
+    return new CorruptSegmentException(name, problem);
+  }
+
+  private CorruptSegmentException corrupt(String problem, Throwable cause) {
+    return new CorruptSegmentException(name, problem, cause);
+  }
+}

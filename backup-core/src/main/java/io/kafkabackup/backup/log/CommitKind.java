@@ -1,0 +1,16 @@
+package io.kafkabackup.backup.log;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** What a commit of a partition's log does. */
+public enum CommitKind {
+  /** A writer takes the partition over; every writer that claimed before it is fenced. */
+  @JsonProperty("claim")
+  CLAIM,
+  /** Adds one segment (or, with none, a span that holds no record) and moves the position. */
+  @JsonProperty("segment")
+  SEGMENT,
+  /** The whole state so far, so that earlier commits can be deleted. */
+  @JsonProperty("checkpoint")
+  CHECKPOINT
+}

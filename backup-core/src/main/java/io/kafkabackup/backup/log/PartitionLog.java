@@ -1,0 +1,306 @@
+package io.kafkabackup.backup.log;
+
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ObjectAlreadyExistsException;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectNotFoundException;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A partition's commit log: an append-only sequence of immutable JSON objects, each written
+ * create-only at the next sequence number (the pattern of Delta Lake's {@code _delta_log}). The log is
+ * the only truth about a partition's backup:
+ *
+ * <ul>
+ *   <li>A segment belongs to the backup only once a {@code segment} commit names it; a segment written
+ *       but never committed (a crash, a fenced writer) is an orphan that readers never see.
+ *   <li>The resume position is the newest commit's {@code nextOffset}; it only ever moves with a commit
+ *       that accounts for every offset before it, so no offset is lost or stored twice.
+ *   <li>Two writers can never both append sequence {@code n}: the store's create-only write lets one
+ *       win. A writer starts by appending a {@code claim}, which fences every earlier writer: the next
+ *       append of a fenced writer finds its sequence taken and throws {@link FencedException}.
+ *   <li>Every {@value #CHECKPOINT_INTERVAL} commits, the writer appends a {@code checkpoint} holding the
+ *       whole state and deletes the commits before it, so reading a log costs a listing and a few small
+ *       objects however long the backup has run.
+ * </ul>
+ *
+ * <p>A write whose outcome is unknown (a timeout) is retried with the same content: if the first try
+ * did land, the retry finds the object, sees it is its own, and carries on.
+ */
+public final class PartitionLog {
+  /** Commits between two checkpoints. */
+  public static final int CHECKPOINT_INTERVAL = 50;
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+  private static final int READ_ATTEMPTS = 5;
+  private static final int CLAIM_ATTEMPTS = 20;
+
+  private final StorageBackend storage;
+  private final String backupId;
+  private final SourcePartition partition;
+  private final String writerId;
+  private PartitionState state;
+
+  private PartitionLog(StorageBackend storage, String backupId, SourcePartition partition, String writerId,
+      PartitionState state) {
+    this.storage = storage;
+    this.backupId = backupId;
+    this.partition = partition;
+    this.writerId = writerId;
+    this.state = state;
+  }
+
+  /**
+   * Reads a partition's state from its log.
+   *
+   * @param storage where the backup is
+   * @param backupId the backup
+   * @param partition the partition
+   * @return the state; {@link PartitionState#EMPTY} when nothing was committed
+   * @throws BackupException if the log is inconsistent
+   */
+  public static PartitionState read(StorageBackend storage, String backupId, SourcePartition partition) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return readOnce(storage, backupId, partition);
+      } catch (ObjectNotFoundException e) {
+        // A checkpoint was written and older commits deleted between the listing and the read.
+        if (attempt == READ_ATTEMPTS) {
+          throw new BackupException("the commit log of " + partition + " in backup '" + backupId
+              + "' kept changing while being read", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * Takes a partition over for writing: appends a {@code claim}, which fences every earlier writer.
+   *
+   * @param storage where the backup is
+   * @param backupId the backup
+   * @param partition the partition
+   * @param writerId this writer's id (unique per job run)
+   * @return the log, positioned after the claim
+   */
+  public static PartitionLog claim(StorageBackend storage, String backupId, SourcePartition partition,
+      String writerId) {
+    for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
+      PartitionState current = read(storage, backupId, partition);
+      long sequence = current.lastSequence() + 1;
+      Commit claim = new Commit(Commit.FORMAT, sequence, CommitKind.CLAIM, writerId, Instant.now().toString(),
+          null, current.nextOffset(), null, null, null);
+      PartitionLog log = new PartitionLog(storage, backupId, partition, writerId, current);
+      try {
+        log.write(claim);
+        log.state = new PartitionState(sequence, writerId, current.startOffset(), current.nextOffset(),
+            current.segments(), current.skipped(), current.commitsSinceCheckpoint() + 1);
+        LOG.info("backup {} partition {}: claimed by writer {} at sequence {}, resuming at offset {}", backupId,
+            partition, writerId, sequence, current.nextOffset());
+        return log;
+      } catch (FencedException e) {
+        LOG.debug("backup {} partition {}: sequence {} taken while claiming, reading again", backupId, partition,
+            sequence);
+      }
+    }
+    throw new BackupException("could not claim " + partition + " of backup '" + backupId + "': its log changed "
+        + CLAIM_ATTEMPTS + " times while claiming");
+  }
+
+  /**
+   * The state as this writer last committed it.
+   *
+   * @return the state
+   */
+  public PartitionState state() {
+    return state;
+  }
+
+  /**
+   * The partition this log belongs to.
+   *
+   * @return the partition
+   */
+  public SourcePartition partition() {
+    return partition;
+  }
+
+  /**
+   * Commits a span of the partition: the segment that holds its records, or none when the span holds
+   * no record (all offsets absent). The span must start where the last commit ended.
+   *
+   * @param startOffset the first offset covered; equal to the current {@code nextOffset} unless this is
+   *     the partition's first commit
+   * @param nextOffset the new resume position
+   * @param segment the committed segment, or null
+   * @param skipped offsets lost before they could be read (inside the span)
+   * @throws FencedException if another writer has claimed the partition since this one did
+   */
+  public void commit(long startOffset, long nextOffset, SegmentEntry segment, List<OffsetRange> skipped) {
+    if (state.nextOffset() >= 0 && startOffset != state.nextOffset()) {
+      throw new IllegalArgumentException("commit of " + partition + " starts at " + startOffset
+          + " but the log is at " + state.nextOffset());
+    }
+    if (nextOffset < startOffset) {
+      throw new IllegalArgumentException("commit of " + partition + " ends at " + nextOffset + " before " + startOffset);
+    }
+    long sequence = state.lastSequence() + 1;
+    write(new Commit(Commit.FORMAT, sequence, CommitKind.SEGMENT, writerId, Instant.now().toString(), startOffset,
+        nextOffset, segment, List.copyOf(skipped), null));
+    List<SegmentEntry> segments = new ArrayList<>(state.segments());
+    if (segment != null) {
+      segments.add(segment);
+    }
+    List<OffsetRange> allSkipped = new ArrayList<>(state.skipped());
+    allSkipped.addAll(skipped);
+    state = new PartitionState(sequence, writerId, state.startOffset() < 0 ? startOffset : state.startOffset(),
+        nextOffset, segments, allSkipped, state.commitsSinceCheckpoint() + 1);
+    if (state.commitsSinceCheckpoint() >= CHECKPOINT_INTERVAL) {
+      checkpoint();
+    }
+  }
+
+  private void checkpoint() {
+    long sequence = state.lastSequence() + 1;
+    write(new Commit(Commit.FORMAT, sequence, CommitKind.CHECKPOINT, writerId, Instant.now().toString(),
+        state.startOffset(), state.nextOffset(), null, state.skipped(), state.segments()));
+    state = new PartitionState(sequence, writerId, state.startOffset(), state.nextOffset(), state.segments(),
+        state.skipped(), 0);
+    List<ObjectKey> older = new ArrayList<>();
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.commitLogPrefix(backupId, partition))) {
+      entries.forEach(entry -> {
+        if (entry instanceof ListEntry.StoredObject object) {
+          OptionalLong seq = BackupLayout.commitSequence(object.key());
+          if (seq.isPresent() && seq.getAsLong() < sequence) {
+            older.add(object.key());
+          }
+        }
+      });
+      storage.deleteAll(older);
+    } catch (StorageException e) {
+      // Harmless: readers start from the newest checkpoint; the next checkpoint deletes them.
+      LOG.warn("backup {} partition {}: could not delete commits before checkpoint {}: {}", backupId, partition,
+          sequence, e.getMessage());
+    }
+  }
+
+  private void write(Commit commit) {
+    ObjectKey key = BackupLayout.commit(backupId, partition, commit.sequence());
+    byte[] json = BackupJson.write(commit);
+    try {
+      storage.put(key, json, PutOptions.createOnly());
+    } catch (ObjectAlreadyExistsException e) {
+      Commit existing = BackupJson.read(storage.get(key), Commit.class, key.value());
+      if (sameContent(existing, commit)) {
+        return; // our own earlier attempt landed; its answer was lost
+      }
+      throw new FencedException("writer " + writerId + " is fenced from " + partition + " of backup '" + backupId
+          + "': commit " + commit.sequence() + " was written by writer " + existing.writer());
+    }
+  }
+
+  private static boolean sameContent(Commit a, Commit b) {
+    return a.writer().equals(b.writer()) && a.kind() == b.kind() && Objects.equals(a.startOffset(), b.startOffset())
+        && Objects.equals(a.nextOffset(), b.nextOffset()) && Objects.equals(a.segment(), b.segment());
+  }
+
+  private static PartitionState readOnce(StorageBackend storage, String backupId, SourcePartition partition) {
+    List<Long> sequences = new ArrayList<>();
+    List<ObjectKey> keys = new ArrayList<>();
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.commitLogPrefix(backupId, partition))) {
+      entries.forEach(entry -> {
+        if (entry instanceof ListEntry.StoredObject object) {
+          BackupLayout.commitSequence(object.key()).ifPresent(seq -> {
+            sequences.add(seq);
+            keys.add(object.key());
+          });
+        }
+      });
+    }
+    if (keys.isEmpty()) {
+      return PartitionState.EMPTY;
+    }
+    List<Commit> tail = new ArrayList<>();
+    for (int i = keys.size() - 1; i >= 0; i--) {
+      ObjectKey key = keys.get(i);
+      Commit commit = BackupJson.read(storage.get(key), Commit.class, key.value());
+      if (commit.format() > Commit.FORMAT) {
+        throw new BackupException("'" + key + "' has commit format " + commit.format() + "; this version reads up to "
+            + Commit.FORMAT);
+      }
+      if (commit.sequence() != sequences.get(i)) {
+        throw new BackupException("'" + key + "' holds sequence " + commit.sequence());
+      }
+      tail.add(commit);
+      if (commit.kind() == CommitKind.CHECKPOINT) {
+        break;
+      }
+    }
+    Collections.reverse(tail);
+    Commit first = tail.get(0);
+    if (first.kind() != CommitKind.CHECKPOINT && first.sequence() != 0) {
+      throw new BackupException("the commit log of " + partition + " in backup '" + backupId
+          + "' starts at sequence " + first.sequence() + " without a checkpoint: commits are missing");
+    }
+    long start = -1;
+    long next = -1;
+    String owner = null;
+    List<SegmentEntry> segments = new ArrayList<>();
+    List<OffsetRange> skipped = new ArrayList<>();
+    int since = 0;
+    long expected = first.sequence();
+    for (Commit commit : tail) {
+      if (commit.sequence() != expected++) {
+        throw new BackupException("the commit log of " + partition + " in backup '" + backupId + "' lacks commit "
+            + (expected - 1));
+      }
+      switch (commit.kind()) {
+        case CHECKPOINT:
+          start = commit.startOffset();
+          next = commit.nextOffset();
+          segments = new ArrayList<>(commit.segments());
+          skipped = new ArrayList<>(commit.skipped());
+          owner = commit.writer();
+          since = 0;
+          break;
+        case CLAIM:
+          owner = commit.writer();
+          since++;
+          break;
+        case SEGMENT:
+          if (next >= 0 && commit.startOffset() != next) {
+            throw new BackupException("commit " + commit.sequence() + " of " + partition + " in backup '" + backupId
+                + "' starts at offset " + commit.startOffset() + " but the log was at " + next);
+          }
+          if (start < 0) {
+            start = commit.startOffset();
+          }
+          next = commit.nextOffset();
+          if (commit.segment() != null) {
+            segments.add(commit.segment());
+          }
+          if (commit.skipped() != null) {
+            skipped.addAll(commit.skipped());
+          }
+          since++;
+          break;
+        default:
+          throw new AssertionError(commit.kind());
+      }
+    }
+    return new PartitionState(tail.get(tail.size() - 1).sequence(), owner, start, next, segments, skipped, since);
+  }
+}

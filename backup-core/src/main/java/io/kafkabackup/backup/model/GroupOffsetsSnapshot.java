@@ -1,0 +1,32 @@
+package io.kafkabackup.backup.model;
+
+import java.util.List;
+
+/**
+ * The committed offsets of the consumer groups that read the backed-up topics, at one moment
+ * ({@code groups/{epoch-millis}.json}). Restore translates them to the restored topics.
+ *
+ * @param takenAt when the offsets were read, ISO-8601
+ * @param groups each group's offsets on backed-up topics
+ */
+public record GroupOffsetsSnapshot(String takenAt, List<GroupOffsets> groups) {
+
+  /**
+   * One group's committed offsets.
+   *
+   * @param group the group id
+   * @param offsets its committed offsets on backed-up topics
+   */
+  public record GroupOffsets(String group, List<CommittedOffset> offsets) {
+  }
+
+  /**
+   * One committed offset: the next record the group would read.
+   *
+   * @param topic the topic
+   * @param partition the partition
+   * @param offset the committed offset
+   */
+  public record CommittedOffset(String topic, int partition, long offset) {
+  }
+}
