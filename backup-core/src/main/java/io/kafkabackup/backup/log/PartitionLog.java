@@ -114,6 +114,13 @@ public final class PartitionLog {
       } catch (FencedException e) {
         LOG.debug("backup {} partition {}: sequence {} taken while claiming, reading again", backupId, partition,
             sequence);
+      } catch (StorageException e) {
+        if (!e.isRetryable() || attempt == CLAIM_ATTEMPTS) {
+          throw e;
+        }
+        // The claim may or may not have landed: reading again tells, and a second claim is harmless.
+        LOG.warn("backup {} partition {}: claim attempt {} failed, retrying: {}", backupId, partition, attempt,
+            e.getMessage());
       }
     }
     throw new BackupException("could not claim " + partition + " of backup '" + backupId + "': its log changed "
@@ -136,6 +143,23 @@ public final class PartitionLog {
    */
   public SourcePartition partition() {
     return partition;
+  }
+
+  /**
+   * Reads the log again after a write whose outcome is unknown, so this writer continues from what is
+   * really committed.
+   *
+   * @return the state as stored
+   * @throws FencedException if another writer has claimed the partition since
+   */
+  public PartitionState reload() {
+    PartitionState stored = read(storage, backupId, partition);
+    if (!writerId.equals(stored.owner())) {
+      throw new FencedException("writer " + writerId + " is fenced from " + partition + " of backup '" + backupId
+          + "': writer " + stored.owner() + " claimed it");
+    }
+    state = stored;
+    return state;
   }
 
   /**

@@ -1,0 +1,354 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.model.BackupDescriptor;
+import io.kafkabackup.backup.model.BackupState;
+import io.kafkabackup.backup.model.BackupStatus;
+import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.backup.model.TopicDescription;
+import io.kafkabackup.storage.ObjectAlreadyExistsException;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backs Kafka topics up into a {@link StorageBackend}.
+ *
+ * <p>Records are read with {@code READ_COMMITTED} (aborted transactions and control records are never
+ * stored), streamed into segments, and made part of the backup by each partition's commit log
+ * ({@link io.kafkabackup.backup.log.PartitionLog}); the resume position comes from the log alone, so
+ * a run killed at any point resumes without losing or repeating an offset. Offsets that are absent
+ * (compaction, transaction markers) are accounted for by each commit's span; offsets deleted by
+ * retention before they were read are recorded as skipped and the backup goes on.
+ *
+ * <p>One instance reads every partition with {@link BackupOptions#workers()} consumers; several
+ * instances with the same {@link BackupOptions#groupId()} share the partitions through the Kafka group
+ * coordinator, and each partition's new owner fences the old one in the commit log.
+ *
+ * <p>The job also stores each topic's partition count and configs, and the committed offsets of the
+ * consumer groups reading the topics (at the start, and periodically in continuous mode).
+ */
+public final class BackupJob {
+  private static final Logger LOG = LoggerFactory.getLogger(BackupJob.class);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(30);
+
+  private final StorageBackend storage;
+  private final BackupOptions options;
+  private final String writerId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+  private final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, Long> beginningOffsets = new ConcurrentHashMap<>();
+  private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+  private final AtomicLong records = new AtomicLong();
+  private final AtomicLong bytes = new AtomicLong();
+  private final AtomicLong segments = new AtomicLong();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final List<BackupWorker> workers = new ArrayList<>();
+  private volatile boolean stopping;
+  private Set<String> topics;
+  private String startedAt;
+
+  /**
+   * Creates a job; nothing happens until {@link #run()}.
+   *
+   * @param storage where the backup goes; not closed by the job
+   * @param options what to back up and how
+   */
+  public BackupJob(StorageBackend storage, BackupOptions options) {
+    this.storage = storage;
+    this.options = options;
+  }
+
+  /**
+   * Runs the backup: until the end offsets seen at the start (snapshot mode) or until {@link #stop()}
+   * (continuous mode). Blocks the calling thread.
+   *
+   * @return what the run did
+   * @throws BackupException if the run failed; what it committed stays valid
+   */
+  public BackupResult run() {
+    long started = System.nanoTime();
+    startedAt = Instant.now().toString();
+    ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "kafka-backup-" + options.backupId() + "-background");
+      t.setDaemon(true);
+      return t;
+    });
+    try (Admin admin = Admin.create(clientProperties("admin"))) {
+      topics = options.topics().resolve(ClusterSnapshots.await(admin.listTopics().names(), "listing topics"));
+      if (topics.isEmpty()) {
+        throw new BackupException("no topic matches " + options.topics().describe());
+      }
+      String clusterId = ClusterSnapshots.await(admin.describeCluster().clusterId(), "describing the cluster");
+      writeDescriptor(clusterId);
+      writeStatus(BackupState.RUNNING, null, null);
+      List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, topics);
+      for (TopicDescription d : described) {
+        storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), BackupJson.write(d));
+      }
+      snapshotGroups(admin);
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (TopicDescription d : described) {
+        for (int p = 0; p < d.partitions(); p++) {
+          partitions.add(new TopicPartition(d.topic(), p));
+        }
+      }
+      readBounds(partitions);
+      LOG.info("backup {} ({}): {} topics, {} partitions, writer {}, {} worker(s){}", options.backupId(),
+          options.mode().name().toLowerCase(Locale.ROOT), topics.size(), partitions.size(), writerId,
+          options.workers(), options.groupId() == null ? "" : ", group " + options.groupId());
+      background.scheduleAtFixedRate(this::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+          TimeUnit.MILLISECONDS);
+      if (options.mode() == BackupMode.CONTINUOUS) {
+        long every = options.groupSnapshotInterval().toMillis();
+        background.scheduleAtFixedRate(() -> snapshotGroupsQuietly(admin), every, every, TimeUnit.MILLISECONDS);
+      }
+      runWorkers(partitions);
+    } catch (RuntimeException e) {
+      failure.compareAndSet(null, e);
+    } finally {
+      background.shutdownNow();
+    }
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+    Throwable failed = failure.get();
+    BackupState state = failed != null ? BackupState.FAILED
+        : options.mode() == BackupMode.SNAPSHOT && !stopping ? BackupState.COMPLETE : BackupState.STOPPED;
+    try {
+      writeStatus(state, Instant.now().toString(), failed == null ? null : failed.getMessage());
+    } catch (StorageException e) {
+      LOG.warn("backup {}: could not write the final status: {}", options.backupId(), e.getMessage());
+    }
+    if (failed != null) {
+      throw failed instanceof BackupException b ? b
+          : new BackupException("backup " + options.backupId() + " failed: " + failed.getMessage(), failed);
+    }
+    LOG.info("backup {} {}: {} records, {} bytes in {} segments, {} s", options.backupId(),
+        state.name().toLowerCase(Locale.ROOT), records.get(), bytes.get(), segments.get(), elapsed.toSeconds());
+    return new BackupResult(options.backupId(), state, progress(), records.get(), bytes.get(), segments.get(), elapsed);
+  }
+
+  /**
+   * Asks the job to stop: every partition commits what it has read, then {@link #run()} returns. Safe
+   * to call from any thread (a signal handler, a test).
+   */
+  public void stop() {
+    stopping = true;
+    synchronized (workers) {
+      workers.forEach(BackupWorker::wakeup);
+    }
+  }
+
+  /**
+   * The progress of every partition this run has seen, for progress displays.
+   *
+   * @return a snapshot, sorted by topic and partition
+   */
+  public List<PartitionProgress> progress() {
+    return progress.values().stream()
+        .sorted(Comparator.comparing(PartitionProgress::topic).thenComparingInt(PartitionProgress::partition))
+        .collect(Collectors.toList());
+  }
+
+  private void runWorkers(List<TopicPartition> partitions) {
+    int count = options.groupId() == null ? Math.min(options.workers(), partitions.size()) : options.workers();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      List<TopicPartition> share = null;
+      if (options.groupId() == null) {
+        share = new ArrayList<>();
+        for (int p = i; p < partitions.size(); p += count) {
+          share.add(partitions.get(p));
+        }
+      }
+      KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(i));
+      BackupWorker worker = new BackupWorker(this, consumer, share);
+      synchronized (workers) {
+        workers.add(worker);
+      }
+      Thread thread = new Thread(worker, "kafka-backup-" + options.backupId() + "-" + i);
+      threads.add(thread);
+      thread.start();
+    }
+    if (stopping) {
+      stop();
+    }
+    for (Thread thread : threads) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop();
+      }
+    }
+  }
+
+  private void readBounds(List<TopicPartition> partitions) {
+    Map<String, Object> props = consumerProperties(-1);
+    try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props)) {
+      beginningOffsets.putAll(probe.beginningOffsets(partitions));
+      // READ_COMMITTED: the end is the last stable offset, so open transactions are not waited for.
+      endOffsets.putAll(probe.endOffsets(partitions));
+    }
+    for (TopicPartition tp : partitions) {
+      progress.put(tp, new PartitionProgress(tp.topic(), tp.partition(), -1,
+          options.mode() == BackupMode.SNAPSHOT ? endOffsets.get(tp) : -1, 0, 0, false));
+    }
+  }
+
+  private void writeDescriptor(String clusterId) {
+    BackupDescriptor descriptor = new BackupDescriptor(BackupDescriptor.FORMAT, options.backupId(),
+        Instant.now().toString(), options.mode().name().toLowerCase(Locale.ROOT), clusterId, options.topics().describe());
+    try {
+      storage.put(BackupLayout.descriptor(options.backupId()), BackupJson.write(descriptor), PutOptions.createOnly());
+    } catch (ObjectAlreadyExistsException e) {
+      BackupDescriptor existing = BackupJson.read(storage.get(BackupLayout.descriptor(options.backupId())),
+          BackupDescriptor.class, BackupLayout.descriptor(options.backupId()).value());
+      if (existing.sourceCluster() != null && clusterId != null && !existing.sourceCluster().equals(clusterId)) {
+        throw new BackupException("backup '" + options.backupId() + "' was taken from cluster "
+            + existing.sourceCluster() + ", not from " + clusterId + ": use another backup id");
+      }
+      LOG.info("backup {}: resuming (created {})", options.backupId(), existing.createdAt());
+    }
+  }
+
+  private void writeStatus(BackupState state, String finishedAt, String message) {
+    storage.put(BackupLayout.status(options.backupId()), BackupJson.write(new BackupStatus(state, writerId, startedAt,
+        Instant.now().toString(), finishedAt, message)));
+  }
+
+  private void heartbeat() {
+    try {
+      writeStatus(BackupState.RUNNING, null, null);
+    } catch (RuntimeException e) {
+      LOG.warn("backup {}: status heartbeat failed: {}", options.backupId(), e.getMessage());
+    }
+  }
+
+  private void snapshotGroups(Admin admin) {
+    GroupOffsetsSnapshot snapshot = ClusterSnapshots.groupOffsets(admin, topics);
+    storage.put(BackupLayout.groupSnapshot(options.backupId(), Instant.parse(snapshot.takenAt()).toEpochMilli()),
+        BackupJson.write(snapshot));
+  }
+
+  private void snapshotGroupsQuietly(Admin admin) {
+    try {
+      snapshotGroups(admin);
+    } catch (RuntimeException e) {
+      LOG.warn("backup {}: consumer-group snapshot failed: {}", options.backupId(), e.getMessage());
+    }
+  }
+
+  private Map<String, Object> clientProperties(String role) {
+    Map<String, Object> props = new HashMap<>(options.kafka());
+    props.putIfAbsent("client.id", "kafka-backup-" + options.backupId() + "-" + role);
+    return props;
+  }
+
+  private Map<String, Object> consumerProperties(int index) {
+    Map<String, Object> props = clientProperties(index < 0 ? "probe" : "consumer-" + index);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    if (options.groupId() != null && index >= 0) {
+      props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+    } else {
+      props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    }
+    return props;
+  }
+
+  // ---- called by the workers ----
+
+  StorageBackend storage() {
+    return storage;
+  }
+
+  BackupOptions options() {
+    return options;
+  }
+
+  String writerId() {
+    return writerId;
+  }
+
+  Set<String> topics() {
+    return topics;
+  }
+
+  boolean stopping() {
+    return stopping || failure.get() != null;
+  }
+
+  boolean snapshot() {
+    return options.mode() == BackupMode.SNAPSHOT;
+  }
+
+  int maxPartitionFailures() {
+    return 10;
+  }
+
+  long endOffset(TopicPartition tp) {
+    return endOffsets.getOrDefault(tp, Long.MAX_VALUE);
+  }
+
+  long beginningOffset(TopicPartition tp) {
+    return beginningOffsets.computeIfAbsent(tp, p -> 0L);
+  }
+
+  void committed(TopicPartition tp, SegmentEntry segment) {
+    if (segment == null) {
+      return;
+    }
+    records.addAndGet(segment.recordCount());
+    bytes.addAndGet(segment.storedBytes());
+    segments.incrementAndGet();
+    progress.computeIfPresent(tp, (k, p) -> new PartitionProgress(p.topic(), p.partition(), segment.nextOffset(),
+        p.endOffset(), p.records() + segment.recordCount(), p.bytes() + segment.storedBytes(), p.done()));
+  }
+
+  void report(TopicPartition tp, long committedOffset, boolean done) {
+    progress.computeIfPresent(tp, (k, p) -> new PartitionProgress(p.topic(), p.partition(), committedOffset,
+        p.endOffset(), p.records(), p.bytes(), done || p.done()));
+  }
+
+  void fenced(TopicPartition tp, RuntimeException e) {
+    if (options.groupId() == null) {
+      fail(e);
+    }
+  }
+
+  void fail(Throwable e) {
+    if (failure.compareAndSet(null, e)) {
+      LOG.error("backup {} failed: {}", options.backupId(), e.getMessage(), e);
+    }
+    stop();
+  }
+}

@@ -1,0 +1,86 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.backup.model.TopicDescription;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.ListGroupsOptions;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+
+/** Reads what a backup stores about the cluster besides records: topic shapes and group offsets. */
+final class ClusterSnapshots {
+  private ClusterSnapshots() {
+  }
+
+  static <T> T await(KafkaFuture<T> future, String what) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new BackupException("interrupted while " + what, e);
+    } catch (ExecutionException e) {
+      throw new BackupException(what + " failed: " + e.getCause().getMessage(), e.getCause());
+    }
+  }
+
+  /** Partition counts, replication factors and the configs set on each topic (not defaults). */
+  static List<TopicDescription> describeTopics(Admin admin, Collection<String> topics) {
+    Map<String, org.apache.kafka.clients.admin.TopicDescription> descriptions =
+        await(admin.describeTopics(topics).allTopicNames(), "describing topics " + topics);
+    List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+        .collect(Collectors.toList());
+    Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all(), "reading topic configs");
+    String now = Instant.now().toString();
+    List<TopicDescription> result = new ArrayList<>();
+    for (String topic : topics) {
+      org.apache.kafka.clients.admin.TopicDescription d = descriptions.get(topic);
+      Map<String, String> set = new TreeMap<>();
+      for (ConfigEntry entry : configs.get(new ConfigResource(ConfigResource.Type.TOPIC, topic)).entries()) {
+        if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG && !entry.isSensitive()) {
+          set.put(entry.name(), entry.value());
+        }
+      }
+      result.add(new TopicDescription(topic, d.partitions().size(), d.partitions().get(0).replicas().size(), set, now));
+    }
+    return result;
+  }
+
+  /** The committed offsets of every consumer group on the given topics. */
+  static GroupOffsetsSnapshot groupOffsets(Admin admin, Set<String> topics) {
+    Collection<GroupListing> groups = await(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(),
+        "listing consumer groups");
+    List<GroupOffsetsSnapshot.GroupOffsets> result = new ArrayList<>();
+    for (GroupListing group : groups) {
+      Map<TopicPartition, OffsetAndMetadata> offsets = await(
+          admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata(),
+          "reading the offsets of group " + group.groupId());
+      List<GroupOffsetsSnapshot.CommittedOffset> committed = offsets.entrySet().stream()
+          .filter(e -> e.getValue() != null && topics.contains(e.getKey().topic()))
+          .map(e -> new GroupOffsetsSnapshot.CommittedOffset(e.getKey().topic(), e.getKey().partition(),
+              e.getValue().offset()))
+          .sorted((a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
+              : a.topic().compareTo(b.topic()))
+          .collect(Collectors.toList());
+      if (!committed.isEmpty()) {
+        result.add(new GroupOffsetsSnapshot.GroupOffsets(group.groupId(), committed));
+      }
+    }
+    result.sort((a, b) -> a.group().compareTo(b.group()));
+    return new GroupOffsetsSnapshot(Instant.now().toString(), result);
+  }
+}

@@ -1,0 +1,176 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.format.SegmentSummary;
+import io.kafkabackup.backup.format.SegmentWriter;
+import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.OffsetRange;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.ObjectWriter;
+import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition's open span in a backup job: the records read since the last commit stream into a
+ * segment ({@code openWriter}, create-only), and {@link #commit} closes the segment and appends the
+ * commit that makes it part of the backup. Until then nothing of the span is visible, so a crash at
+ * any point loses only uncommitted work, which the next run reads again from the committed position.
+ */
+final class PartitionBackup {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionBackup.class);
+  private static final int COMMIT_ATTEMPTS = 5;
+
+  private final StorageBackend storage;
+  private final BackupOptions options;
+  private final PartitionLog log;
+  private final List<OffsetRange> skipped = new ArrayList<>();
+  private long spanStart;
+  private ObjectKey segmentKey;
+  private ObjectWriter out;
+  private SegmentWriter segment;
+  private long openedAtNanos;
+
+  PartitionBackup(StorageBackend storage, BackupOptions options, PartitionLog log, long spanStart) {
+    this.storage = storage;
+    this.options = options;
+    this.log = log;
+    this.spanStart = spanStart;
+  }
+
+  SourcePartition partition() {
+    return log.partition();
+  }
+
+  /** Where the uncommitted span starts: the position a restart would resume from. */
+  long spanStart() {
+    return spanStart;
+  }
+
+  void append(List<ConsumerRecord<byte[], byte[]>> records) {
+    try {
+      for (ConsumerRecord<byte[], byte[]> record : records) {
+        if (segment == null) {
+          open(record.offset());
+        }
+        segment.append(KafkaRecords.toBackup(record));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing segment '" + segmentKey + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Notes offsets that were lost before they could be read (retention moved the log start). */
+  void skip(long from, long to) {
+    if (to > from) {
+      skipped.add(new OffsetRange(from, to));
+    }
+  }
+
+  boolean due(long nowNanos) {
+    return segment != null && (segment.estimatedBytes() >= options.segmentMaxBytes()
+        || segment.recordCount() >= options.segmentMaxRecords()
+        || nowNanos - openedAtNanos >= options.segmentMaxAge().toNanos());
+  }
+
+  /**
+   * Makes the span {@code [spanStart, nextOffset)} part of the backup: finishes and closes the segment,
+   * then appends the commit naming it (retrying a commit whose outcome is unknown with the same
+   * content).
+   *
+   * @param nextOffset the consumer's position: every offset before it was read (or is absent)
+   * @return the segment committed, or null when the span held no record
+   * @throws StorageException or {@link UncheckedIOException} if the segment could not be stored; the
+   *     caller then calls {@link #rollBack()}
+   */
+  SegmentEntry commit(long nextOffset) {
+    if (nextOffset <= spanStart && segment == null) {
+      return null;
+    }
+    SegmentEntry entry = null;
+    if (segment != null) {
+      SegmentSummary summary;
+      try {
+        summary = segment.finish();
+        out.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException("storing segment '" + segmentKey + "' failed: " + e.getMessage(), e);
+      }
+      entry = SegmentEntry.of(segmentKey.value(), spanStart, nextOffset, summary);
+    }
+    appendCommit(nextOffset, entry);
+    if (entry != null) {
+      LOG.debug("backup {} partition {}: committed {} records [{}, {}) in {}", options.backupId(), partition(),
+          entry.recordCount(), spanStart, nextOffset, segmentKey);
+    }
+    spanStart = nextOffset;
+    skipped.clear();
+    segment = null;
+    out = null;
+    segmentKey = null;
+    return entry;
+  }
+
+  private void appendCommit(long nextOffset, SegmentEntry entry) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        log.commit(spanStart, nextOffset, entry, skipped);
+        return;
+      } catch (StorageException e) {
+        if (attempt >= COMMIT_ATTEMPTS || !e.isRetryable()) {
+          throw e;
+        }
+        LOG.warn("backup {} partition {}: commit attempt {} failed, retrying: {}", options.backupId(), partition(),
+            attempt, e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Drops the uncommitted span after a failure and re-reads the log, so the caller can seek back to
+   * what is really committed. A segment already stored becomes an orphan (prune removes it).
+   *
+   * @return the committed position to read from again
+   */
+  long rollBack() {
+    if (out != null) {
+      out.abort();
+    }
+    segment = null;
+    out = null;
+    segmentKey = null;
+    skipped.clear();
+    long committed = log.reload().nextOffset();
+    if (committed >= 0) {
+      spanStart = committed;
+    }
+    return spanStart;
+  }
+
+  /** Abandons the open span without committing it (the partition was lost to another instance). */
+  void abandon() {
+    if (out != null) {
+      out.abort();
+    }
+    segment = null;
+    out = null;
+  }
+
+  private void open(long firstOffset) throws IOException {
+    String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    segmentKey = BackupLayout.segment(options.backupId(), partition(), firstOffset, unique);
+    out = storage.openWriter(segmentKey, PutOptions.createOnly());
+    segment = new SegmentWriter(out, options.codec(), options.compressionLevel(), options.blockBytes());
+    openedAtNanos = System.nanoTime();
+  }
+}

@@ -1,0 +1,186 @@
+package io.kafkabackup.it;
+
+import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.RecordHeader;
+import io.kafkabackup.backup.format.SegmentReader;
+import io.kafkabackup.backup.format.TimestampKind;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/** Topics with the shapes a backup must handle, produced on a real broker, and ways to read them back. */
+final class KafkaFixtures {
+  static final String PLAIN = "orders.v1_eu";
+  static final String COMPACTED = "customers_compacted";
+  static final String TRANSACTIONAL = "payments-txn";
+
+  private KafkaFixtures() {
+  }
+
+  static Map<String, Object> producerProps(KafkaBroker broker) {
+    Map<String, Object> p = broker.clientProperties();
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("linger.ms", 5);
+    return p;
+  }
+
+  /** Records with null and empty keys and values, repeated and null headers, out-of-order timestamps. */
+  static void producePlain(KafkaBroker broker, String topic, int partitions, int count, long seed) {
+    Random random = new Random(seed);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      long base = 1_750_000_000_000L;
+      for (int i = 0; i < count; i++) {
+        byte[] key = i % 9 == 0 ? null : i % 13 == 0 ? new byte[0] : ("k" + random.nextInt(200)).getBytes(StandardCharsets.UTF_8);
+        byte[] value = i % 17 == 0 ? null : i % 19 == 0 ? new byte[0] : randomBytes(random, 20 + random.nextInt(300));
+        RecordHeaders headers = new RecordHeaders();
+        if (i % 3 == 0) {
+          headers.add("trace-id", ("t-" + i).getBytes(StandardCharsets.UTF_8));
+          headers.add("trace-id", "dup".getBytes(StandardCharsets.UTF_8));
+          headers.add("nullable", null);
+        }
+        long ts = base + i * 10L - (i % 5 == 0 ? 100_000 : 0);
+        sent.add(producer.send(new ProducerRecord<>(topic, i % partitions, ts, key, value, headers)));
+      }
+      awaitAll(sent);
+    }
+  }
+
+  /** Many updates per key, so the cleaner has something to compact. */
+  static void produceCompacted(KafkaBroker broker, String topic, int count) {
+    Random random = new Random(5);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
+      List<Future<RecordMetadata>> sent = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        byte[] key = ("customer-" + (i % 40)).getBytes(StandardCharsets.UTF_8);
+        byte[] value = i % 50 == 49 ? null : randomBytes(random, 2000);
+        sent.add(producer.send(new ProducerRecord<>(topic, 0, key, value)));
+      }
+      awaitAll(sent);
+    }
+  }
+
+  /** Committed and aborted transactions interleaved; the aborted records must never be backed up. */
+  static void produceTransactional(KafkaBroker broker, String topic, int partitions) {
+    Map<String, Object> p = producerProps(broker);
+    p.put("transactional.id", "fixture-" + topic);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      producer.initTransactions();
+      int n = 0;
+      for (int txn = 0; txn < 12; txn++) {
+        producer.beginTransaction();
+        for (int i = 0; i < 25; i++) {
+          String value = (txn % 4 == 2 ? "aborted-" : "committed-") + n++;
+          producer.send(new ProducerRecord<>(topic, n % partitions, ("k" + n).getBytes(StandardCharsets.UTF_8),
+              value.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (txn % 4 == 2) {
+          producer.flush(); // so the aborted records reach the log, not just the producer's buffer
+          producer.abortTransaction();
+        } else {
+          producer.commitTransaction();
+        }
+      }
+    }
+  }
+
+  private static byte[] randomBytes(Random random, int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private static void awaitAll(List<Future<RecordMetadata>> sent) {
+    try {
+      for (Future<RecordMetadata> f : sent) {
+        f.get();
+      }
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** What a READ_COMMITTED consumer reads of a topic, per partition, from the start to the end now. */
+  static Map<Integer, List<BackupRecord>> readCommitted(KafkaBroker broker, String topic) {
+    Map<String, Object> props = broker.clientProperties();
+    props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    props.put("isolation.level", "read_committed");
+    props.put("auto.offset.reset", "earliest");
+    Map<Integer, List<BackupRecord>> result = new TreeMap<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      consumer.partitionsFor(topic).forEach(info -> tps.add(new TopicPartition(topic, info.partition())));
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+      tps.forEach(tp -> result.put(tp.partition(), new ArrayList<>()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("could not read " + topic + " to its end");
+        }
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          result.get(r.partition()).add(toBackup(r));
+        }
+      }
+    }
+    return result;
+  }
+
+  static BackupRecord toBackup(ConsumerRecord<byte[], byte[]> r) {
+    List<RecordHeader> headers = new ArrayList<>();
+    for (Header h : r.headers()) {
+      headers.add(new RecordHeader(h.key(), h.value()));
+    }
+    TimestampKind kind = r.timestampType() == TimestampType.LOG_APPEND_TIME ? TimestampKind.LOG_APPEND_TIME
+        : r.timestampType() == TimestampType.CREATE_TIME ? TimestampKind.CREATE_TIME : TimestampKind.NONE;
+    return new BackupRecord(r.offset(), r.timestamp(), kind, r.key(), r.value(), headers);
+  }
+
+  /** Every record a backup holds for a partition, read through its committed segments in order. */
+  static List<BackupRecord> backedUpPartition(StorageBackend storage, String backupId, String topic, int partition) {
+    List<BackupRecord> records = new ArrayList<>();
+    for (SegmentEntry entry : PartitionLog.read(storage, backupId, new SourcePartition(topic, partition)).segments()) {
+      try (SegmentReader reader = SegmentReader.open(entry.key(), storage.openStream(ObjectKey.of(entry.key())),
+          entry.sha256())) {
+        reader.forEachRemaining(records::add);
+      }
+    }
+    return records;
+  }
+
+  static Map<Integer, List<BackupRecord>> backedUp(StorageBackend storage, String backupId, String topic,
+      int partitions) {
+    Map<Integer, List<BackupRecord>> result = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      result.put(p, backedUpPartition(storage, backupId, topic, p));
+    }
+    return result;
+  }
+}
