@@ -13,6 +13,7 @@ import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.backup.model.BackupStatus;
+import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ListOptions;
@@ -123,6 +124,25 @@ public final class BackupCatalog {
         .map(name -> new SourcePartition(topic, Integer.parseInt(name)))
         .sorted()
         .collect(Collectors.toList());
+  }
+
+  /**
+   * The newest consumer-group offsets snapshot of a backup.
+   *
+   * @param backupId the backup
+   * @return the snapshot, or empty if the backup has none
+   */
+  public Optional<GroupOffsetsSnapshot> latestGroupSnapshot(String backupId) {
+    List<ObjectKey> keys;
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
+      keys = entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> ((ListEntry.StoredObject) e).key())
+          .collect(Collectors.toList());
+    }
+    if (keys.isEmpty()) {
+      return Optional.empty();
+    }
+    ObjectKey newest = keys.get(keys.size() - 1);
+    return Optional.of(BackupJson.read(storage.get(newest), GroupOffsetsSnapshot.class, newest.value()));
   }
 
   /**

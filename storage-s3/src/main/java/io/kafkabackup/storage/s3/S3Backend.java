@@ -193,6 +193,12 @@ public final class S3Backend implements StorageBackend {
   private List<ListEntry> entriesOf(ListObjectsV2Response page) {
     List<ListEntry> entries = new ArrayList<>();
     for (S3Object o : page.contents()) {
+      if (o.eTag() == null || o.size() == null || o.lastModified() == null) {
+        // S3-compatible stores (S3Proxy's filesystem store) list an object deleted while the listing ran
+        // without its attributes: it is gone, and a listing may omit what is deleted concurrently.
+        LOG.debug("skipping object '{}': listed without etag, size or date (deleted while listing)", o.key());
+        continue;
+      }
       try {
         entries.add(new ListEntry.StoredObject(ObjectKey.of(prefix.strip(o.key())), o.size(), o.eTag(), o.lastModified()));
       } catch (StorageException e) {

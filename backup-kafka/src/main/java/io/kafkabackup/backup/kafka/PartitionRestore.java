@@ -1,0 +1,180 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.SegmentReader;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.StorageBackend;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Restores one source partition with its own transactional producer. Each transaction carries the
+ * records and, through {@code sendOffsetsToTransaction}, the partition's new restore position: both
+ * become visible together or not at all. On start, {@code initTransactions} aborts whatever a killed
+ * run left open, and the position is read back from the group, so a resumed restore produces every
+ * selected record exactly once, in order.
+ */
+final class PartitionRestore {
+  private final RestoreJob job;
+  private final SourcePartition source;
+  private final String targetTopic;
+  private final int targetPartitions;
+  private final PartitionState state;
+  private final String group;
+  private final TopicPartition positionKey;
+  private final Map<Long, Long> translations = new ConcurrentHashMap<>();
+  private final NavigableSet<Long> untranslated = new TreeSet<>();
+  private long records;
+  private long bytes;
+
+  PartitionRestore(RestoreJob job, SourcePartition source, String targetTopic, int targetPartitions,
+      PartitionState state, Set<Long> groupOffsets) {
+    this.job = job;
+    this.source = source;
+    this.targetTopic = targetTopic;
+    this.targetPartitions = targetPartitions;
+    this.state = state;
+    this.group = RestoreJob.positionGroup(job.options().restoreId(), source);
+    this.positionKey = new TopicPartition(targetTopic, 0);
+    this.untranslated.addAll(groupOffsets);
+  }
+
+  SourcePartition source() {
+    return source;
+  }
+
+  long records() {
+    return records;
+  }
+
+  long bytes() {
+    return bytes;
+  }
+
+  void run() {
+    Map<String, Object> props = job.producerProperties(source);
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+      producer.initTransactions();
+      RestoreCheckpoint checkpoint = job.readCheckpoint(group, positionKey);
+      if (checkpoint.done()) {
+        job.report(source, checkpoint.nextSourceOffset(), records, bytes, true);
+        return;
+      }
+      translations.putAll(checkpoint.translations());
+      untranslated.removeIf(o -> translations.containsKey(o) || o < checkpoint.nextSourceOffset());
+      long position = checkpoint.nextSourceOffset();
+      RestoreOptions options = job.options();
+      for (SegmentEntry segment : state.segments()) {
+        if (segment.nextOffset() <= position || job.stopping()) {
+          continue;
+        }
+        if (!overlaps(segment, options)) {
+          continue;
+        }
+        // Every byte checked before anything of the segment is produced.
+        SegmentReader.verify(segment.key(), job.storage().openStream(ObjectKey.of(segment.key())), segment.sha256());
+        position = produce(producer, segment, position);
+        job.report(source, position, records, bytes, false);
+      }
+      if (!job.stopping()) {
+        long end = Math.max(position, state.nextOffset());
+        producer.beginTransaction();
+        commit(producer, end, true);
+        job.report(source, end, records, bytes, true);
+      }
+    }
+  }
+
+  private static boolean overlaps(SegmentEntry segment, RestoreOptions options) {
+    return segment.lastOffset() >= options.fromOffset() && segment.firstOffset() <= options.toOffset()
+        && segment.maxTimestamp() >= options.fromTimestamp() && segment.minTimestamp() <= options.toTimestamp();
+  }
+
+  private long produce(KafkaProducer<byte[], byte[]> producer, SegmentEntry segment, long position) {
+    RestoreOptions options = job.options();
+    int inTransaction = 0;
+    boolean translationPending = false;
+    try (SegmentReader reader = SegmentReader.open(segment.key(), job.storage().openStream(ObjectKey.of(segment.key())),
+        segment.sha256())) {
+      while (reader.hasNext()) {
+        BackupRecord record = reader.next();
+        if (record.offset() < position || !selected(record, options)) {
+          continue;
+        }
+        if (inTransaction == 0) {
+          producer.beginTransaction();
+        }
+        int partition = targetPartition(record);
+        Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
+        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(targetTopic, partition, timestamp, record.key(),
+            record.value(), KafkaRecords.headers(record));
+        NavigableSet<Long> reached = untranslated.headSet(record.offset(), true);
+        if (reached.isEmpty()) {
+          producer.send(out);
+        } else {
+          Set<Long> sourceOffsets = new TreeSet<>(reached);
+          reached.clear();
+          translationPending = true;
+          producer.send(out, (metadata, error) -> {
+            if (error == null) {
+              sourceOffsets.forEach(o -> translations.put(o, metadata.offset()));
+            }
+          });
+        }
+        records++;
+        bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        inTransaction++;
+        if (inTransaction >= options.transactionRecords()) {
+          if (translationPending) {
+            producer.flush();
+            translationPending = false;
+          }
+          commit(producer, record.offset() + 1, false);
+          inTransaction = 0;
+        }
+      }
+    }
+    if (inTransaction > 0) {
+      if (translationPending) {
+        producer.flush();
+      }
+      commit(producer, segment.nextOffset(), false);
+    }
+    return segment.nextOffset();
+  }
+
+  private void commit(KafkaProducer<byte[], byte[]> producer, long nextSourceOffset, boolean done) {
+    String metadata = new RestoreCheckpoint(nextSourceOffset, done, new HashMap<>(translations)).metadata();
+    producer.sendOffsetsToTransaction(Map.of(positionKey, new OffsetAndMetadata(nextSourceOffset, metadata)),
+        new ConsumerGroupMetadata(group));
+    producer.commitTransaction();
+  }
+
+  private static boolean selected(BackupRecord record, RestoreOptions options) {
+    return record.offset() >= options.fromOffset() && record.offset() <= options.toOffset()
+        && record.timestamp() >= options.fromTimestamp() && record.timestamp() <= options.toTimestamp();
+  }
+
+  private int targetPartition(BackupRecord record) {
+    if (job.options().partitionMapping() == PartitionMapping.KEEP) {
+      return source.partition();
+    }
+    if (record.key() == null) {
+      return source.partition() % targetPartitions;
+    }
+    return Utils.toPositive(Utils.murmur2(record.key())) % targetPartitions;
+  }
+}

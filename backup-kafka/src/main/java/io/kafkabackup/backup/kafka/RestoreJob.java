@@ -1,0 +1,355 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.backup.model.TopicDescription;
+import io.kafkabackup.storage.StorageBackend;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores a backup into a Kafka cluster, exactly once: each source partition is written by its own
+ * transactional producer whose transactions also commit the restore position (see
+ * {@link RestoreCheckpoint}), so a restore killed at any point and started again with the same restore
+ * id produces every selected record once, in order, in each target partition.
+ *
+ * <p>Selection: topics, source partitions, an offset range and a time window; segments are chosen by
+ * their min/max offsets and timestamps and records filtered one by one, so records with out-of-order
+ * timestamps are never missed. Every segment is verified (CRC32C, SHA-256) before any of its records is
+ * produced. Targets: renamed topics, partitions kept or re-hashed by key; missing topics are created with
+ * the backed-up partition count and configs, existing ones checked before anything is written.
+ */
+public final class RestoreJob {
+  private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
+
+  private final StorageBackend storage;
+  private final RestoreOptions options;
+  private final Map<SourcePartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+  private volatile boolean stopping;
+  private Admin admin;
+
+  /**
+   * Creates a job; nothing happens until {@link #plan()} or {@link #run()}.
+   *
+   * @param storage where the backup is; not closed by the job
+   * @param options what to restore and where
+   */
+  public RestoreJob(StorageBackend storage, RestoreOptions options) {
+    this.storage = storage;
+    this.options = options;
+  }
+
+  /**
+   * The consumer group that holds a source partition's restore position.
+   *
+   * @param restoreId the restore's id
+   * @param source the source partition
+   * @return the group id
+   */
+  public static String positionGroup(String restoreId, SourcePartition source) {
+    return "kafka-backup-restore." + restoreId + "." + source.topic() + "." + source.partition();
+  }
+
+  /**
+   * Works out what the restore would do, and checks the target, without writing anything.
+   *
+   * @return the plan
+   * @throws BackupException if the selection does not fit the target (a topic with too few partitions)
+   */
+  public RestorePlan plan() {
+    try (Admin a = Admin.create(clientProperties("admin"))) {
+      return plan(a);
+    }
+  }
+
+  private RestorePlan plan(Admin a) {
+    BackupCatalog catalog = new BackupCatalog(storage);
+    catalog.descriptor(options.backupId());
+    List<String> backedUp = catalog.topics(options.backupId());
+    Set<String> topics = options.topics() == null ? new TreeSet<>(backedUp)
+        : options.topics().resolve(backedUp);
+    if (topics.isEmpty()) {
+      throw new BackupException("no topic of backup '" + options.backupId() + "' is selected");
+    }
+    Set<String> existing = ClusterSnapshots.await(a.listTopics().names(), "listing target topics");
+    Map<String, Integer> existingCounts = new HashMap<>();
+    Set<String> existingTargets = new HashSet<>();
+    for (String topic : topics) {
+      if (existing.contains(options.targetTopic(topic))) {
+        existingTargets.add(options.targetTopic(topic));
+      }
+    }
+    if (!existingTargets.isEmpty()) {
+      ClusterSnapshots.await(a.describeTopics(existingTargets).allTopicNames(), "describing target topics")
+          .forEach((name, d) -> existingCounts.put(name, d.partitions().size()));
+    }
+    List<RestorePlan.TopicPlan> topicPlans = new ArrayList<>();
+    List<RestorePlan.PartitionPlan> partitionPlans = new ArrayList<>();
+    for (String topic : topics) {
+      TopicDescription description = catalog.topicDescription(options.backupId(), topic)
+          .orElseThrow(() -> new BackupException("backup '" + options.backupId() + "' has no description of topic "
+              + topic));
+      String target = options.targetTopic(topic);
+      boolean create = !existingCounts.containsKey(target);
+      int targetCount = create ? (options.targetPartitions() != null ? options.targetPartitions()
+          : description.partitions()) : existingCounts.get(target);
+      if (create && !options.createTopics()) {
+        throw new BackupException("target topic '" + target + "' does not exist and topic creation is off");
+      }
+      List<SourcePartition> partitions = catalog.partitions(options.backupId(), topic).stream()
+          .filter(p -> options.partitions() == null || options.partitions().contains(p.partition()))
+          .collect(Collectors.toList());
+      if (options.partitionMapping() == PartitionMapping.KEEP) {
+        int highest = partitions.stream().mapToInt(SourcePartition::partition).max().orElse(-1);
+        if (highest >= targetCount) {
+          throw new BackupException("target topic '" + target + "' has " + targetCount + " partitions but the backup of '"
+              + topic + "' has partition " + highest + ": restore with the key-hash partition mapping, or into a "
+              + "topic with at least " + (highest + 1) + " partitions");
+        }
+      }
+      topicPlans.add(new RestorePlan.TopicPlan(topic, target, description.partitions(), targetCount, create,
+          description.configs()));
+      for (SourcePartition partition : partitions) {
+        PartitionState state = PartitionLog.read(storage, options.backupId(), partition);
+        List<SegmentEntry> selected = state.segments().stream().filter(s -> overlaps(s)).collect(Collectors.toList());
+        partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), selected.size(),
+            selected.stream().mapToLong(SegmentEntry::recordCount).sum(),
+            selected.stream().mapToLong(SegmentEntry::storedBytes).sum()));
+      }
+    }
+    return new RestorePlan(options.backupId(), options.restoreId(), topicPlans, partitionPlans);
+  }
+
+  private boolean overlaps(SegmentEntry s) {
+    return s.lastOffset() >= options.fromOffset() && s.firstOffset() <= options.toOffset()
+        && s.maxTimestamp() >= options.fromTimestamp() && s.minTimestamp() <= options.toTimestamp();
+  }
+
+  /**
+   * Restores: creates missing topics, then restores the selected partitions, {@link RestoreOptions#concurrency()}
+   * at a time. Blocks the calling thread.
+   *
+   * @return what was done
+   * @throws BackupException if the restore failed; what it committed stays, and a new run with the same
+   *     restore id continues from there
+   */
+  public RestoreResult run() {
+    long started = System.nanoTime();
+    try (Admin a = Admin.create(clientProperties("admin"))) {
+      this.admin = a;
+      RestorePlan plan = plan(a);
+      createTopics(a, plan);
+      Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition();
+      ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
+        Thread t = new Thread(r, "kafka-restore-" + options.restoreId());
+        t.setDaemon(true);
+        return t;
+      });
+      List<Future<?>> tasks = new ArrayList<>();
+      List<PartitionRestore> restores = new ArrayList<>();
+      Map<String, Integer> targetCounts = plan.topics().stream()
+          .collect(Collectors.toMap(RestorePlan.TopicPlan::source, RestorePlan.TopicPlan::targetPartitions));
+      for (RestorePlan.PartitionPlan p : plan.partitions()) {
+        SourcePartition source = new SourcePartition(p.topic(), p.partition());
+        progress.put(source, new PartitionProgress(p.topic(), p.partition(), -1, -1, 0, 0, false));
+        PartitionRestore restore = new PartitionRestore(this, source, options.targetTopic(p.topic()),
+            targetCounts.get(p.topic()), PartitionLog.read(storage, options.backupId(), source),
+            groupOffsets.getOrDefault(source.toString(), Set.of()));
+        restores.add(restore);
+        tasks.add(pool.submit(restore::run));
+      }
+      try {
+        for (Future<?> task : tasks) {
+          task.get();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        stop();
+        throw new BackupException("restore interrupted", e);
+      } catch (ExecutionException e) {
+        stop();
+        Throwable cause = e.getCause();
+        throw cause instanceof BackupException b ? b
+            : new BackupException("restore of backup '" + options.backupId() + "' failed: " + cause.getMessage(), cause);
+      } finally {
+        pool.shutdownNow();
+      }
+      long records = restores.stream().mapToLong(PartitionRestore::records).sum();
+      long bytes = restores.stream().mapToLong(PartitionRestore::bytes).sum();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+      LOG.info("restore {} of backup {}: {} records, {} bytes in {} s", options.restoreId(), options.backupId(),
+          records, bytes, elapsed.toSeconds());
+      return new RestoreResult(plan, progress(), records, bytes, elapsed);
+    } finally {
+      this.admin = null;
+    }
+  }
+
+  /** Asks the job to stop after the current transactions; safe from any thread. */
+  public void stop() {
+    stopping = true;
+  }
+
+  /**
+   * The progress of every source partition, for progress displays.
+   *
+   * @return a snapshot, sorted by topic and partition
+   */
+  public List<PartitionProgress> progress() {
+    return progress.values().stream()
+        .sorted(Comparator.comparing(PartitionProgress::topic).thenComparingInt(PartitionProgress::partition))
+        .collect(Collectors.toList());
+  }
+
+  private void createTopics(Admin a, RestorePlan plan) {
+    List<NewTopic> create = new ArrayList<>();
+    List<TopicPartition> all = new ArrayList<>();
+    for (RestorePlan.TopicPlan topic : plan.topics()) {
+      if (topic.create()) {
+        create.add(new NewTopic(topic.target(), Optional.of(topic.targetPartitions()),
+            Optional.empty()).configs(topic.configs()));
+      }
+      for (int p = 0; p < topic.targetPartitions(); p++) {
+        all.add(new TopicPartition(topic.target(), p));
+      }
+    }
+    if (!create.isEmpty()) {
+      try {
+        a.createTopics(create).all().get();
+        LOG.info("restore {}: created topics {}", options.restoreId(),
+            create.stream().map(NewTopic::name).collect(Collectors.toList()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while creating topics", e);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw new BackupException("creating target topics failed: " + e.getCause().getMessage(), e.getCause());
+        }
+      }
+    }
+    awaitLeaders(a, all);
+  }
+
+  /** Producing right after creation meets NOT_LEADER_OR_FOLLOWER until every partition answers. */
+  private static void awaitLeaders(Admin a, List<TopicPartition> partitions) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        a.listOffsets(request).all().get();
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while waiting for partition leaders", e);
+      } catch (ExecutionException e) {
+        if (System.nanoTime() > deadline) {
+          throw new BackupException("target partitions have no leader after 60 s: " + e.getCause().getMessage(),
+              e.getCause());
+        }
+      }
+    }
+  }
+
+  private Map<String, Set<Long>> groupOffsetsBySourcePartition() {
+    Map<String, Set<Long>> result = new HashMap<>();
+    if (options.partitionMapping() != PartitionMapping.KEEP) {
+      return result; // offsets cannot be translated when records of a partition spread over several
+    }
+    GroupOffsetsSnapshot snapshot = new BackupCatalog(storage).latestGroupSnapshot(options.backupId()).orElse(null);
+    if (snapshot != null) {
+      for (GroupOffsetsSnapshot.GroupOffsets group : snapshot.groups()) {
+        for (GroupOffsetsSnapshot.CommittedOffset o : group.offsets()) {
+          result.computeIfAbsent(new SourcePartition(o.topic(), o.partition()).toString(), k -> new HashSet<>())
+              .add(o.offset());
+        }
+      }
+    }
+    return result;
+  }
+
+  // ---- used by PartitionRestore and GroupOffsetsRestore ----
+
+  StorageBackend storage() {
+    return storage;
+  }
+
+  RestoreOptions options() {
+    return options;
+  }
+
+  boolean stopping() {
+    return stopping;
+  }
+
+  RestoreCheckpoint readCheckpoint(String group, TopicPartition key) {
+    return readCheckpoint(admin, group, key);
+  }
+
+  static RestoreCheckpoint readCheckpoint(Admin a, String group, TopicPartition key) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = ClusterSnapshots.await(
+        a.listConsumerGroupOffsets(Map.of(group, new ListConsumerGroupOffsetsSpec().topicPartitions(List.of(key))),
+            new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata(group),
+        "reading the restore position of group " + group);
+    OffsetAndMetadata committed = offsets.get(key);
+    return committed == null ? RestoreCheckpoint.START
+        : RestoreCheckpoint.parse(committed.offset(), committed.metadata(), group);
+  }
+
+  Map<String, Object> producerProperties(SourcePartition source) {
+    Map<String, Object> props = clientProperties("producer-" + source);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kafka-backup-restore-" + options.restoreId() + "-" + source);
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);
+    props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  private Map<String, Object> clientProperties(String role) {
+    Map<String, Object> props = new TreeMap<>(options.kafka());
+    props.putIfAbsent("client.id", "kafka-restore-" + options.restoreId() + "-" + role);
+    return props;
+  }
+
+  void report(SourcePartition source, long position, long records, long bytes, boolean done) {
+    progress.put(source, new PartitionProgress(source.topic(), source.partition(), position, -1, records, bytes, done));
+  }
+}

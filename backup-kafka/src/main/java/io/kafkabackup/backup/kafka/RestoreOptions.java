@@ -1,0 +1,318 @@
+package io.kafkabackup.backup.kafka;
+
+import io.kafkabackup.backup.layout.BackupLayout;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a {@link RestoreJob} does. Built with {@link #builder(String)}; by default every topic of the
+ * backup is restored under its own name, partitions kept, all offsets and times, topics created when
+ * missing.
+ */
+public final class RestoreOptions {
+  private final String backupId;
+  private final String restoreId;
+  private final TopicSelection topics;
+  private final Set<Integer> partitions;
+  private final long fromOffset;
+  private final long toOffset;
+  private final long fromTimestamp;
+  private final long toTimestamp;
+  private final Map<String, String> topicNames;
+  private final PartitionMapping partitionMapping;
+  private final Integer targetPartitions;
+  private final boolean createTopics;
+  private final int concurrency;
+  private final int transactionRecords;
+  private final Map<String, Object> kafka;
+
+  private RestoreOptions(Builder b) {
+    this.backupId = BackupLayout.checkBackupId(b.backupId);
+    this.restoreId = b.restoreId == null ? backupId : BackupLayout.checkBackupId(b.restoreId);
+    this.topics = b.topics;
+    this.partitions = b.partitions == null ? null : Set.copyOf(b.partitions);
+    this.fromOffset = b.fromOffset;
+    this.toOffset = b.toOffset;
+    this.fromTimestamp = b.fromTimestamp;
+    this.toTimestamp = b.toTimestamp;
+    this.topicNames = Map.copyOf(b.topicNames);
+    this.partitionMapping = b.partitionMapping;
+    this.targetPartitions = b.targetPartitions;
+    this.createTopics = b.createTopics;
+    this.concurrency = b.concurrency;
+    this.transactionRecords = b.transactionRecords;
+    this.kafka = Map.copyOf(b.kafka);
+    if (!kafka.containsKey("bootstrap.servers")) {
+      throw new IllegalArgumentException("kafka property 'bootstrap.servers' is required");
+    }
+    if (fromTimestamp > toTimestamp) {
+      throw new IllegalArgumentException("the time window is empty: from " + fromTimestamp + " > to " + toTimestamp);
+    }
+    if (fromOffset > toOffset) {
+      throw new IllegalArgumentException("the offset range is empty: from " + fromOffset + " > to " + toOffset);
+    }
+    if (targetPartitions != null && partitionMapping != PartitionMapping.KEY_HASH) {
+      throw new IllegalArgumentException("a target partition count needs the key-hash partition mapping");
+    }
+  }
+
+  /**
+   * Starts building options.
+   *
+   * @param backupId the backup to restore from
+   * @return a builder with the defaults
+   */
+  public static Builder builder(String backupId) {
+    return new Builder(backupId);
+  }
+
+  /** @return the backup restored from */
+  public String backupId() {
+    return backupId;
+  }
+
+  /** @return the id that names this restore's transactional ids and position groups (default: the backup id) */
+  public String restoreId() {
+    return restoreId;
+  }
+
+  /** @return the topic selection, or null for every topic of the backup */
+  public TopicSelection topics() {
+    return topics;
+  }
+
+  /** @return the source partitions to restore, or null for all */
+  public Set<Integer> partitions() {
+    return partitions;
+  }
+
+  /** @return the first source offset restored */
+  public long fromOffset() {
+    return fromOffset;
+  }
+
+  /** @return the last source offset restored (inclusive) */
+  public long toOffset() {
+    return toOffset;
+  }
+
+  /** @return the earliest record timestamp restored (inclusive) */
+  public long fromTimestamp() {
+    return fromTimestamp;
+  }
+
+  /** @return the latest record timestamp restored (inclusive): the point in time */
+  public long toTimestamp() {
+    return toTimestamp;
+  }
+
+  /**
+   * The target topic of a source topic.
+   *
+   * @param source the backed-up topic
+   * @return its new name, or the same
+   */
+  public String targetTopic(String source) {
+    return topicNames.getOrDefault(source, source);
+  }
+
+  /** @return the partition mapping */
+  public PartitionMapping partitionMapping() {
+    return partitionMapping;
+  }
+
+  /** @return the partition count of created target topics under key-hash mapping, or null for the source's */
+  public Integer targetPartitions() {
+    return targetPartitions;
+  }
+
+  /** @return whether missing target topics are created */
+  public boolean createTopics() {
+    return createTopics;
+  }
+
+  /** @return source partitions restored at once */
+  public int concurrency() {
+    return concurrency;
+  }
+
+  /** @return records per transaction at most */
+  public int transactionRecords() {
+    return transactionRecords;
+  }
+
+  /** @return the target cluster's client properties */
+  public Map<String, Object> kafka() {
+    return kafka;
+  }
+
+  /** Builds {@link RestoreOptions}. */
+  public static final class Builder {
+    private final String backupId;
+    private String restoreId;
+    private TopicSelection topics;
+    private Set<Integer> partitions;
+    private long fromOffset;
+    private long toOffset = Long.MAX_VALUE;
+    private long fromTimestamp = Long.MIN_VALUE;
+    private long toTimestamp = Long.MAX_VALUE;
+    private final Map<String, String> topicNames = new TreeMap<>();
+    private PartitionMapping partitionMapping = PartitionMapping.KEEP;
+    private Integer targetPartitions;
+    private boolean createTopics = true;
+    private int concurrency = 4;
+    private int transactionRecords = 20_000;
+    private final Map<String, Object> kafka = new TreeMap<>();
+
+    private Builder(String backupId) {
+      this.backupId = backupId;
+    }
+
+    /**
+     * Names this restore: a restore resumed with the same id continues exactly where it stopped; a new id
+     * restores again from the start.
+     *
+     * @param restoreId the id
+     * @return this builder
+     */
+    public Builder restoreId(String restoreId) {
+      this.restoreId = restoreId;
+      return this;
+    }
+
+    /**
+     * Restores only some topics.
+     *
+     * @param topics the selection over the backup's topics
+     * @return this builder
+     */
+    public Builder topics(TopicSelection topics) {
+      this.topics = topics;
+      return this;
+    }
+
+    /**
+     * Restores only some source partitions (of every selected topic).
+     *
+     * @param partitions partition numbers
+     * @return this builder
+     */
+    public Builder partitions(Set<Integer> partitions) {
+      this.partitions = partitions;
+      return this;
+    }
+
+    /**
+     * Restores only source offsets in {@code [from, to]}.
+     *
+     * @param from the first offset
+     * @param to the last offset, inclusive
+     * @return this builder
+     */
+    public Builder offsets(long from, long to) {
+      this.fromOffset = from;
+      this.toOffset = to;
+      return this;
+    }
+
+    /**
+     * Restores only records with a timestamp in {@code [from, to]} (epoch milliseconds); a point in time
+     * is {@code (Long.MIN_VALUE, T)}.
+     *
+     * @param from the earliest timestamp, inclusive
+     * @param to the latest timestamp, inclusive
+     * @return this builder
+     */
+    public Builder timeWindow(long from, long to) {
+      this.fromTimestamp = from;
+      this.toTimestamp = to;
+      return this;
+    }
+
+    /**
+     * Restores a topic under another name.
+     *
+     * @param source the backed-up topic
+     * @param target the topic to write
+     * @return this builder
+     */
+    public Builder renameTopic(String source, String target) {
+      this.topicNames.put(BackupLayout.checkTopic(source), BackupLayout.checkTopic(target));
+      return this;
+    }
+
+    /**
+     * Sets how records find their target partition.
+     *
+     * @param mapping keep or key-hash
+     * @param targetPartitions for key-hash: the partition count of created topics (null: the source's)
+     * @return this builder
+     */
+    public Builder partitionMapping(PartitionMapping mapping, Integer targetPartitions) {
+      this.partitionMapping = Objects.requireNonNull(mapping, "mapping");
+      this.targetPartitions = targetPartitions;
+      return this;
+    }
+
+    /**
+     * Sets whether missing target topics are created (default true).
+     *
+     * @param create whether to create them
+     * @return this builder
+     */
+    public Builder createTopics(boolean create) {
+      this.createTopics = create;
+      return this;
+    }
+
+    /**
+     * Sets how many source partitions are restored at once (default 4).
+     *
+     * @param concurrency the count
+     * @return this builder
+     */
+    public Builder concurrency(int concurrency) {
+      if (concurrency <= 0) {
+        throw new IllegalArgumentException("concurrency must be > 0: " + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * Sets the most records per transaction (default 20,000); each segment also ends one.
+     *
+     * @param records the count
+     * @return this builder
+     */
+    public Builder transactionRecords(int records) {
+      if (records <= 0) {
+        throw new IllegalArgumentException("transaction records must be > 0: " + records);
+      }
+      this.transactionRecords = records;
+      return this;
+    }
+
+    /**
+     * Adds the target cluster's client properties.
+     *
+     * @param properties bootstrap servers, security…
+     * @return this builder
+     */
+    public Builder kafka(Map<String, ?> properties) {
+      this.kafka.putAll(properties);
+      return this;
+    }
+
+    /**
+     * Builds the options.
+     *
+     * @return the options
+     */
+    public RestoreOptions build() {
+      return new RestoreOptions(this);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.kafkabackup.backup.kafka;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a restore will do, computed without producing anything (a dry run returns only this).
+ *
+ * @param backupId the backup restored from
+ * @param restoreId the restore's id
+ * @param topics each selected topic and where it goes
+ * @param partitions each selected source partition's share
+ */
+public record RestorePlan(String backupId, String restoreId, List<TopicPlan> topics, List<PartitionPlan> partitions) {
+
+  /**
+   * One topic's restore.
+   *
+   * @param source the backed-up topic
+   * @param target the topic written
+   * @param sourcePartitions partitions in the backup
+   * @param targetPartitions partitions the target has or will have
+   * @param create whether the target topic will be created
+   * @param configs the configs it will be created with
+   */
+  public record TopicPlan(
+      String source, String target, int sourcePartitions, int targetPartitions, boolean create,
+      Map<String, String> configs) {
+  }
+
+  /**
+   * One source partition's restore.
+   *
+   * @param topic the source topic
+   * @param partition the source partition
+   * @param segments segments that overlap the selection
+   * @param records records in those segments (an upper bound when a time window or offset range cuts them)
+   * @param bytes stored bytes of those segments
+   */
+  public record PartitionPlan(String topic, int partition, int segments, long records, long bytes) {
+  }
+
+  /**
+   * Records in the selected segments.
+   *
+   * @return the sum over partitions (an upper bound under a time window or offset range)
+   */
+  public long records() {
+    return partitions.stream().mapToLong(PartitionPlan::records).sum();
+  }
+}
