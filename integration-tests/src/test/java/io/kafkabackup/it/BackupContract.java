@@ -37,12 +37,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The backup engine end to end against a real KRaft broker: each subclass runs it on one provider's real
  * server.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
 abstract class BackupContract {
   protected KafkaBroker broker;
   protected StorageBackend storage;
@@ -175,12 +177,7 @@ abstract class BackupContract {
     AtomicBoolean producing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newFixedThreadPool(3);
     try {
-      Future<?> producer = pool.submit(() -> {
-        int round = 0;
-        while (producing.get()) {
-          KafkaFixtures.producePlain(broker, plain, 2, 50, round++);
-        }
-      });
+      Future<?> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, plain, 2, producing));
       BackupJob first = new BackupJob(storage, options("fenced", plain).mode(BackupMode.CONTINUOUS)
           .segmentLimits(1024 * 1024, 40, Duration.ofMillis(200)).build());
       Future<BackupResult> firstRun = pool.submit(first::run);

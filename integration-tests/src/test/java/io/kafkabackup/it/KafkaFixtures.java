@@ -20,6 +20,9 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -69,6 +72,25 @@ final class KafkaFixtures {
       }
       awaitAll(sent);
     }
+  }
+
+  /**
+   * Produces small batches of records until {@code running} turns false, pausing between batches so a
+   * slow store under test is not flooded; returns how many were sent.
+   */
+  static long produceWhile(KafkaBroker broker, String topic, int partitions, AtomicBoolean running) {
+    long sent = 0;
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
+      while (running.get()) {
+        for (int i = 0; i < 20; i++, sent++) {
+          producer.send(new ProducerRecord<>(topic, (int) (sent % partitions), ("k" + sent).getBytes(StandardCharsets.UTF_8),
+              ("v" + sent).getBytes(StandardCharsets.UTF_8)));
+        }
+        producer.flush();
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+    }
+    return sent;
   }
 
   /** Many updates per key, so the cleaner has something to compact. */
