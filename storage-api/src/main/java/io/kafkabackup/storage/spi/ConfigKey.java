@@ -247,7 +247,14 @@ public final class ConfigKey {
     return new InvalidConfigurationException(fullName, fullName + ": " + what);
   }
 
-  private static Duration parseDuration(String text) {
+  /**
+   * Parses a duration as configuration values write it: {@code 500ms}, {@code 30s}, {@code 5m},
+   * {@code 2h}, {@code 7d} or ISO-8601 ({@code PT5M}).
+   *
+   * @param text the value
+   * @return the duration, or null if the text is not one
+   */
+  public static Duration parseDuration(String text) {
     if (text.regionMatches(true, 0, "PT", 0, 2) || text.regionMatches(true, 0, "P", 0, 1)) {
       try {
         return Duration.parse(text);
@@ -269,7 +276,14 @@ public final class ConfigKey {
     }
   }
 
-  private static Long parseSize(String text) {
+  /**
+   * Parses a size as configuration values write it: bytes, or {@code KiB/MiB/GiB/TiB} (and the
+   * JVM-style {@code k/m/g/t}) in powers of 1024, {@code KB/MB/GB/TB} in powers of 1000.
+   *
+   * @param text the value
+   * @return the size in bytes, or null if the text is not one
+   */
+  public static Long parseSize(String text) {
     Matcher m = SIZE.matcher(text);
     if (!m.matches()) {
       return null;

@@ -1,0 +1,126 @@
+package io.kafkabackup.cli;
+
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.format.Codec;
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupMode;
+import io.kafkabackup.backup.kafka.BackupOptions;
+import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.backup.model.BackupState;
+import io.kafkabackup.storage.StorageBackend;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kafka-backup backup}: runs a backup job. */
+@Command(name = "backup", mixinStandardHelpOptions = true, showDefaultValues = true,
+    description = "Back up topics: a snapshot up to the end offsets seen at start, or continuously until stopped "
+        + "(SIGTERM commits what was read and exits 1). Settings come from the backup: section; flags override it.")
+final class BackupCommand implements Callable<Integer> {
+  static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
+      "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id");
+
+  @ParentCommand
+  KafkaBackupCli root;
+  @Mixin
+  CommonOptions common;
+
+  @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
+  String id;
+  @Option(names = {"-t", "--topic"}, description = "Topic to back up (repeatable; backup.topics).")
+  List<String> topics;
+  @Option(names = "--include", description = "Regex of topics to back up (backup.include).")
+  String include;
+  @Option(names = "--exclude", description = "Regex of topics to leave out (backup.exclude).")
+  String exclude;
+  @Option(names = "--mode", description = "snapshot or continuous (backup.mode). Default: snapshot.")
+  String mode;
+  @Option(names = "--compression", description = "zstd, lz4 or none (backup.compression). Default: zstd.")
+  String compression;
+  @Option(names = "--workers", description = "Consumers (threads) of this instance (backup.workers). Default: cores, at most 4.")
+  Integer workers;
+  @Option(names = "--group-id", description = "Scale out: instances with the same group share partitions (backup.group-id).")
+  String groupId;
+  @Option(names = "--progress-interval", defaultValue = "10s",
+      description = "How often progress is printed when standard error is not a terminal.")
+  String progressInterval;
+  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (the result).")
+  String output;
+
+  @Override
+  public Integer call() {
+    CliContext ctx = new CliContext(common, root.env, new PrintWriter(root.stdout, true));
+    Section s = ctx.section("backup").allow(KEYS);
+    String backupId = id != null ? id : s.string("id").orElseThrow(() -> new ConfigException(
+        "the backup id is required: --id or backup.id"));
+    List<String> names = topics != null ? topics : s.strings("topics");
+    String inc = include != null ? include : s.string("include").orElse(null);
+    String exc = exclude != null ? exclude : s.string("exclude").orElse(null);
+    if (names.isEmpty() && inc == null) {
+      throw new ConfigException("select topics: --topic, --include, backup.topics or backup.include");
+    }
+    BackupOptions.Builder b = BackupOptions.builder(backupId, TopicSelection.parse(names, inc, exc))
+        .kafka(ctx.kafkaConfig());
+    BackupMode m = mode != null ? Enums.parse("--mode", mode, BackupMode.class)
+        : s.choice("mode", BackupMode.class).orElse(BackupMode.SNAPSHOT);
+    b.mode(m);
+    Codec codec = compression != null ? Enums.parse("--compression", compression, Codec.class)
+        : s.choice("compression", Codec.class).orElse(Codec.ZSTD);
+    b.compression(codec, s.integer("compression-level").orElse(Codec.DEFAULT_ZSTD_LEVEL));
+    b.segmentLimits(s.size("segment-max-bytes").orElse(64L * 1024 * 1024),
+        s.longValue("segment-max-records").orElse(Long.MAX_VALUE),
+        s.duration("segment-max-age").orElse(Duration.ofMinutes(5)));
+    Integer w = workers != null ? workers : s.integer("workers").orElse(null);
+    if (w != null) {
+      b.workers(w);
+    }
+    b.groupId(groupId != null ? groupId : s.string("group-id").orElse(null));
+    BackupOptions options = b.build();
+    Duration interval = Enums.duration("--progress-interval", progressInterval);
+    try (StorageBackend storage = ctx.openStorage()) {
+      BackupJob job = new BackupJob(storage, options);
+      CountDownLatch finished = new CountDownLatch(1);
+      Thread hook = new Thread(() -> {
+        job.stop();
+        try {
+          finished.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "kafka-backup-sigterm");
+      Runtime.getRuntime().addShutdownHook(hook);
+      BackupResult result;
+      try (ProgressPrinter progress = new ProgressPrinter("backup " + backupId, job::progress, root.stderr,
+          System.console() != null, interval)) {
+        result = job.run();
+      } finally {
+        finished.countDown();
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // the JVM is shutting down (SIGTERM): the hook is running
+        }
+      }
+      if (output.equals("json")) {
+        ctx.out.println(new String(BackupJson.write(result), StandardCharsets.UTF_8));
+      } else {
+        ctx.out.printf("backup %s %s: %,d records, %s in %d segments, %d s%n", backupId,
+            result.state().name().toLowerCase(Locale.ROOT), result.records(), Formats.bytes(result.bytes()),
+            result.segments(), result.elapsed().toSeconds());
+      }
+      ctx.out.flush();
+      return result.state() == BackupState.STOPPED && m == BackupMode.SNAPSHOT ? ExitCode.FAILED : ExitCode.OK;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.kafkabackup.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.StorageBackendProvider;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** What a command needs from its options and file: the storage and Kafka settings, resolved and checked. */
+final class CliContext {
+  private static final Set<String> KAFKA_SECRET_WORDS = Set.of("password", "jaas", "secret", "token", "credential");
+
+  final ConfigFile file;
+  final Map<String, String> env;
+  final PrintWriter out;
+  private final CommonOptions common;
+
+  CliContext(CommonOptions common, Map<String, String> env, PrintWriter out) {
+    this.common = common;
+    this.env = env;
+    this.out = out;
+    this.file = common.config == null ? ConfigFile.empty() : ConfigFile.load(common.config, env);
+  }
+
+  Section section(String name) {
+    return file.section(name);
+  }
+
+  /** The storage.* keys from the file and {@code --storage}, flags last. */
+  Map<String, String> storageConfig() {
+    Map<String, String> config = new TreeMap<>(StorageSection.resolve(file.section("storage"), common.secretDir, env));
+    common.storage.forEach((k, v) -> config.put(k.startsWith("storage.") ? k : "storage." + k, v));
+    if (!config.containsKey("storage.backend")) {
+      throw new ConfigException(file.source() + ": storage.backend is required (storage: backend: filesystem|s3|azure,"
+          + " or the operator's storageType:)");
+    }
+    return config;
+  }
+
+  /** Opens the storage; a bad setting is a configuration error naming the key and its line. */
+  StorageBackend openStorage() {
+    Map<String, String> config = storageConfig();
+    try {
+      return StorageBackends.builder().config(config).environment(env).open();
+    } catch (InvalidConfigurationException e) {
+      String key = e.configKey().orElse("storage");
+      throw file.error(key, e.getMessage());
+    }
+  }
+
+  /** Kafka client properties from the file (nested keys joined with dots) and {@code -X}, flags last. */
+  Map<String, Object> kafkaConfig() {
+    Map<String, Object> props = new TreeMap<>();
+    flatten(file.section("kafka").node(), "", props);
+    props.putAll(common.kafka);
+    if (!props.containsKey("bootstrap.servers")) {
+      throw new ConfigException(file.source() + ": kafka.bootstrap.servers is required (kafka: bootstrap.servers: "
+          + "host:9092, or -X bootstrap.servers=host:9092)");
+    }
+    return props;
+  }
+
+  private static void flatten(JsonNode node, String prefix, Map<String, Object> out) {
+    node.fields().forEachRemaining(e -> {
+      String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+      if (e.getValue().isObject()) {
+        flatten(e.getValue(), key, out);
+      } else if (!e.getValue().isNull()) {
+        out.put(key, e.getValue().asText());
+      }
+    });
+  }
+
+  /** The resolved configuration with every secret masked, for {@code config check}. */
+  Map<String, String> maskedConfig() {
+    Map<String, String> masked = new TreeMap<>();
+    Set<String> secretKeys = new HashSet<>();
+    for (StorageBackendProvider provider : StorageBackends.providers()) {
+      for (ConfigKey key : provider.configKeys()) {
+        if (key.secret()) {
+          secretKeys.add(key.fullName(provider.type()));
+        }
+      }
+    }
+    storageConfig().forEach((k, v) -> masked.put(k, secretKeys.contains(k) ? "****" : v));
+    kafkaConfig().forEach((k, v) -> masked.put("kafka." + k, isKafkaSecret(k) ? "****" : String.valueOf(v)));
+    return masked;
+  }
+
+  private static boolean isKafkaSecret(String key) {
+    String k = key.toLowerCase(Locale.ROOT);
+    return KAFKA_SECRET_WORDS.stream().anyMatch(k::contains) || k.endsWith(".key");
+  }
+}

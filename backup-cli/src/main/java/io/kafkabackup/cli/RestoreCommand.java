@@ -1,0 +1,92 @@
+package io.kafkabackup.cli;
+
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.kafka.GroupOffsetsRestore;
+import io.kafkabackup.backup.kafka.RestoreJob;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.RestorePlan;
+import io.kafkabackup.backup.kafka.RestoreResult;
+import io.kafkabackup.storage.StorageBackend;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code kafka-backup restore}: restores a backup exactly once. */
+@Command(name = "restore", mixinStandardHelpOptions = true, showDefaultValues = true,
+    description = "Restore a backup into a cluster, exactly once: a restore killed at any point and run again with "
+        + "the same restore id continues where it stopped. Settings come from the restore: section; flags override it.")
+final class RestoreCommand implements Callable<Integer> {
+  @ParentCommand
+  KafkaBackupCli root;
+  @Mixin
+  CommonOptions common;
+  @ArgGroup(exclusive = false, heading = "Selection and mapping:%n")
+  RestoreSettings settings = new RestoreSettings();
+
+  @Option(names = "--dry-run", description = "Print what would be restored, where, and which topics created; write nothing.")
+  boolean dryRun;
+  @Option(names = "--apply-group-offsets", description = "After the restore, set the backed-up consumer groups' offsets.")
+  boolean applyGroupOffsets;
+  @Option(names = "--progress-interval", defaultValue = "10s",
+      description = "How often progress is printed when standard error is not a terminal.")
+  String progressInterval;
+  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
+  String output;
+
+  @Override
+  public Integer call() {
+    CliContext ctx = new CliContext(common, root.env, new PrintWriter(root.stdout, true));
+    RestoreOptions options = settings.build(ctx);
+    try (StorageBackend storage = ctx.openStorage()) {
+      RestoreJob job = new RestoreJob(storage, options);
+      if (dryRun) {
+        RestorePlan plan = job.plan();
+        if (output.equals("json")) {
+          ctx.out.println(new String(BackupJson.write(plan), StandardCharsets.UTF_8));
+        } else {
+          printPlan(ctx.out, plan);
+        }
+        return ExitCode.OK;
+      }
+      RestoreResult result;
+      try (ProgressPrinter progress = new ProgressPrinter("restore " + options.restoreId(), job::progress,
+          root.stderr, System.console() != null, Enums.duration("--progress-interval", progressInterval))) {
+        result = job.run();
+      }
+      if (output.equals("json")) {
+        ctx.out.println(new String(BackupJson.write(result), StandardCharsets.UTF_8));
+      } else {
+        ctx.out.printf("restore %s of backup %s: %,d records, %s, %d s%n", options.restoreId(), options.backupId(),
+            result.records(), Formats.bytes(result.bytes()), result.elapsed().toSeconds());
+      }
+      if (applyGroupOffsets) {
+        GroupOffsetsRestore groups = new GroupOffsetsRestore(storage, options);
+        List<String> applied = groups.apply(groups.plan());
+        ctx.out.println("consumer group offsets set: " + (applied.isEmpty() ? "none" : String.join(", ", applied)));
+      }
+      ctx.out.flush();
+      return ExitCode.OK;
+    }
+  }
+
+  static void printPlan(PrintWriter out, RestorePlan plan) {
+    out.printf("restore %s of backup %s (dry run: nothing written)%n", plan.restoreId(), plan.backupId());
+    List<List<String>> rows = new ArrayList<>();
+    for (RestorePlan.TopicPlan t : plan.topics()) {
+      rows.add(List.of(t.source(), t.target(), String.valueOf(t.sourcePartitions()), String.valueOf(t.targetPartitions()),
+          t.create() ? "create" : "exists"));
+    }
+    Formats.table(out, List.of("SOURCE", "TARGET", "PARTITIONS", "TARGET PARTITIONS", "TARGET TOPIC"), rows);
+    long bytes = plan.partitions().stream().mapToLong(RestorePlan.PartitionPlan::bytes).sum();
+    out.printf("%d partitions, up to %,d records in %s of segments%n", plan.partitions().size(), plan.records(),
+        Formats.bytes(bytes));
+    out.flush();
+  }
+}

@@ -1,0 +1,102 @@
+package io.kafkabackup.cli;
+
+import io.kafkabackup.backup.kafka.PartitionMapping;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine.Option;
+
+/** The restore options shared by {@code restore} and {@code groups}: the restore: section, flags over it. */
+final class RestoreSettings {
+  static final Set<String> KEYS = Set.of("backup-id", "restore-id", "topics", "include", "exclude", "rename",
+      "partitions", "from-offset", "to-offset", "from-time", "to-time", "partition-mapping", "target-partitions",
+      "create-topics", "concurrency", "transaction-records");
+
+  @Option(names = "--backup-id", description = "The backup to restore (restore.backup-id).")
+  String backupId;
+  @Option(names = "--restore-id", description = "Names the restore; the same id resumes it (restore.restore-id). "
+      + "Default: the backup id.")
+  String restoreId;
+  @Option(names = {"-t", "--topic"}, description = "Topic of the backup to restore (repeatable; restore.topics). Default: all.")
+  List<String> topics;
+  @Option(names = "--rename", paramLabel = "FROM=TO", description = "Restore topic FROM as TO (repeatable; restore.rename).")
+  Map<String, String> rename;
+  @Option(names = "--partition", description = "Source partition to restore (repeatable; restore.partitions). Default: all.")
+  List<Integer> partitions;
+  @Option(names = "--from-offset", description = "First source offset (restore.from-offset).")
+  Long fromOffset;
+  @Option(names = "--to-offset", description = "Last source offset, inclusive (restore.to-offset).")
+  Long toOffset;
+  @Option(names = "--from-time", description = "Earliest record timestamp, ISO-8601 or epoch ms (restore.from-time).")
+  String fromTime;
+  @Option(names = {"--to-time", "--point-in-time"},
+      description = "Latest record timestamp, inclusive: the point in time (restore.to-time).")
+  String toTime;
+  @Option(names = "--partition-mapping", description = "keep or key-hash (restore.partition-mapping). Default: keep.")
+  String partitionMapping;
+  @Option(names = "--target-partitions", description = "Partitions of created topics under key-hash (restore.target-partitions).")
+  Integer targetPartitions;
+
+  RestoreOptions build(CliContext ctx) {
+    Section s = ctx.section("restore").allow(KEYS);
+    String backup = backupId != null ? backupId : s.string("backup-id").orElseThrow(() -> new ConfigException(
+        "the backup to restore is required: --backup-id or restore.backup-id"));
+    RestoreOptions.Builder b = RestoreOptions.builder(backup).kafka(ctx.kafkaConfig());
+    b.restoreId(restoreId != null ? restoreId : s.string("restore-id").orElse(null));
+    List<String> names = topics != null ? topics : s.strings("topics");
+    String include = s.string("include").orElse(null);
+    if (!names.isEmpty() || include != null) {
+      b.topics(TopicSelection.parse(names, include, s.string("exclude").orElse(null)));
+    }
+    Map<String, String> renames = new LinkedHashMap<>(s.stringMap("rename"));
+    if (rename != null) {
+      renames.putAll(rename);
+    }
+    renames.forEach(b::renameTopic);
+    List<Integer> parts = partitions;
+    if (parts == null && s.has("partitions")) {
+      parts = s.strings("partitions").stream().map(v -> {
+        try {
+          return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+          throw s.error("partitions", "expected partition numbers, got '" + v + "'");
+        }
+      }).toList();
+    }
+    if (parts != null) {
+      b.partitions(new HashSet<>(parts));
+    }
+    long from = fromOffset != null ? fromOffset : s.longValue("from-offset").orElse(0L);
+    long to = toOffset != null ? toOffset : s.longValue("to-offset").orElse(Long.MAX_VALUE);
+    b.offsets(from, to);
+    long fromTs = fromTime != null ? instant("--from-time", fromTime) : s.instant("from-time").orElse(Long.MIN_VALUE);
+    long toTs = toTime != null ? instant("--to-time", toTime) : s.instant("to-time").orElse(Long.MAX_VALUE);
+    b.timeWindow(fromTs, toTs);
+    PartitionMapping mapping = partitionMapping != null
+        ? Enums.parse("--partition-mapping", partitionMapping, PartitionMapping.class)
+        : s.choice("partition-mapping", PartitionMapping.class).orElse(PartitionMapping.KEEP);
+    b.partitionMapping(mapping, targetPartitions != null ? targetPartitions : s.integer("target-partitions").orElse(null));
+    s.bool("create-topics").ifPresent(b::createTopics);
+    s.integer("concurrency").ifPresent(b::concurrency);
+    s.integer("transaction-records").ifPresent(b::transactionRecords);
+    return b.build();
+  }
+
+  private static long instant(String option, String value) {
+    String t = value.trim();
+    if (t.chars().allMatch(Character::isDigit)) {
+      return Long.parseLong(t);
+    }
+    try {
+      return Instant.parse(t).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw new ConfigException(option + ": expected an ISO-8601 instant or epoch milliseconds, got '" + value + "'");
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package io.kafkabackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupOptions;
+import io.kafkabackup.backup.kafka.RestoreJob;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Jobs in their own JVMs killed with {@code kill -9} at random points while producers keep writing:
+ * after resuming, every offset is in exactly one committed segment (backup) and every record is in the
+ * target exactly once, in order (restore). The count of kills is bounded so the suite stays short.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class CrashTest {
+  private static final int KILLS = 4;
+  private KafkaBroker broker;
+  private KafkaBroker target;
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  void start() {
+    broker = KafkaBroker.start();
+    target = KafkaBroker.start();
+  }
+
+  @AfterAll
+  void stop() {
+    broker.close();
+    target.close();
+  }
+
+  private Map<String, String> settings(Path root, String job, KafkaBroker cluster, String backupId, String topic) {
+    Map<String, String> s = new HashMap<>(StorageUnderTest.filesystem(root));
+    s.put("job", job);
+    s.put("bootstrap", cluster.bootstrapServers());
+    s.put("backup.id", backupId);
+    s.put("topic", topic);
+    return s;
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  private static long commits(StorageBackend storage, String backupId, String topic, int partitions) {
+    long n = 0;
+    for (int p = 0; p < partitions; p++) {
+      n += PartitionLog.read(storage, backupId, new SourcePartition(topic, p)).lastSequence() + 1;
+    }
+    return n;
+  }
+
+  @Test
+  void aBackupKilledAtRandomPointsLosesAndRepeatsNoOffset() throws Exception {
+    Path root = dir.resolve("backup-kill");
+    String topic = "crash-backup";
+    broker.createTopic(topic, 4, Map.of());
+    Random random = new Random();
+    AtomicBoolean producing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+      Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, topic, 4, producing));
+      for (int kill = 0; kill < KILLS; kill++) {
+        long before = commits(storage, "crashy", topic, 4);
+        Process job = JobProcess.start(dir, settings(root, "backup", broker, "crashy", topic));
+        await(() -> commits(storage, "crashy", topic, 4) > before + 2, "commits by run " + kill);
+        TimeUnit.MILLISECONDS.sleep(random.nextInt(1500));
+        job.destroyForcibly().waitFor();
+      }
+      producing.set(false);
+      assertTrue(producer.get() > 0);
+      new BackupJob(storage, BackupOptions.builder("crashy", TopicSelection.of(topic))
+          .kafka(broker.clientProperties()).pollTimeout(Duration.ofMillis(100)).build()).run();
+      assertEquals(KafkaFixtures.readCommitted(broker, topic), KafkaFixtures.backedUp(storage, "crashy", topic, 4));
+      for (int p = 0; p < 4; p++) {
+        PartitionState state = PartitionLog.read(storage, "crashy", new SourcePartition(topic, p));
+        long expected = state.startOffset();
+        for (SegmentEntry s : state.segments()) {
+          assertEquals(expected, s.startOffset(), "spans are contiguous");
+          expected = s.nextOffset();
+        }
+      }
+    } finally {
+      producing.set(false);
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void threeGroupInstancesWithOneKilledBackUpEveryOffsetOnce() throws Exception {
+    Path root = dir.resolve("group-kill");
+    String topic = "crash-group";
+    broker.createTopic(topic, 6, Map.of());
+    AtomicBoolean producing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    List<Process> jobs = new ArrayList<>();
+    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+      Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, topic, 6, producing));
+      Map<String, String> s = settings(root, "backup", broker, "scaled", topic);
+      s.put("group.id", "backup-scaled");
+      for (int i = 0; i < 3; i++) {
+        jobs.add(JobProcess.start(dir, s));
+      }
+      await(() -> commits(storage, "scaled", topic, 6) > 20, "commits by the group");
+      jobs.get(0).destroyForcibly().waitFor();
+      long afterKill = commits(storage, "scaled", topic, 6);
+      await(() -> commits(storage, "scaled", topic, 6) > afterKill + 20, "commits after the kill");
+      producing.set(false);
+      assertTrue(producer.get() > 0);
+      for (Process job : jobs.subList(1, 3)) {
+        job.destroy(); // SIGTERM: the job commits what it read and stops
+      }
+      for (Process job : jobs.subList(1, 3)) {
+        assertTrue(job.waitFor(60, TimeUnit.SECONDS), "a stopped instance exits");
+      }
+      new BackupJob(storage, BackupOptions.builder("scaled", TopicSelection.of(topic))
+          .kafka(broker.clientProperties()).pollTimeout(Duration.ofMillis(100)).build()).run();
+      assertEquals(KafkaFixtures.readCommitted(broker, topic), KafkaFixtures.backedUp(storage, "scaled", topic, 6));
+      long writers = 0;
+      for (int p = 0; p < 6; p++) {
+        writers += PartitionLog.read(storage, "scaled", new SourcePartition(topic, p)).segments().size();
+      }
+      assertTrue(writers > 6);
+    } finally {
+      producing.set(false);
+      jobs.forEach(Process::destroyForcibly);
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aRestoreKilledAtRandomPointsProducesEveryRecordOnceInOrder() throws Exception {
+    Path root = dir.resolve("restore-kill");
+    String topic = "crash-restore";
+    broker.createTopic(topic, 4, Map.of());
+    KafkaFixtures.producePlain(broker, topic, 4, 8000, 21);
+    Random random = new Random();
+    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+      new BackupJob(storage, BackupOptions.builder("source", TopicSelection.of(topic)).kafka(broker.clientProperties())
+          .segmentLimits(1024 * 1024, 500, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
+      Map<String, String> s = settings(root, "restore", target, "source", topic);
+      s.put("target.topic", topic + "-restored");
+      for (int kill = 0; kill < KILLS; kill++) {
+        Process job = JobProcess.start(dir, s);
+        TimeUnit.MILLISECONDS.sleep(2500 + random.nextInt(2000));
+        job.destroyForcibly().waitFor();
+      }
+      new RestoreJob(storage, RestoreOptions.builder("source").kafka(target.clientProperties())
+          .renameTopic(topic, topic + "-restored").transactionRecords(50).build()).run();
+    }
+    Map<Integer, List<BackupRecord>> sourceRecords = KafkaFixtures.readCommitted(broker, topic);
+    Map<Integer, List<BackupRecord>> restored = KafkaFixtures.readCommitted(target, topic + "-restored");
+    for (int p = 0; p < 4; p++) {
+      assertEquals(values(sourceRecords.get(p)), values(restored.get(p)), "partition " + p + ": once each, in order");
+    }
+  }
+
+  private static List<String> values(List<BackupRecord> records) {
+    return records.stream().map(r -> Arrays.toString(r.value()) + "@" + r.timestamp()).collect(Collectors.toList());
+  }
+}
