@@ -117,7 +117,7 @@ final class BackupCommand implements Callable<Integer> {
       } else {
         ctx.out.printf("backup %s %s: %,d records, %s in %d segments, %d s%n", backupId,
             result.state().name().toLowerCase(Locale.ROOT), result.records(), Formats.bytes(result.bytes()),
-            result.segments(), result.elapsed().toSeconds());
+            result.segments(), result.elapsedMillis() / 1000);
       }
       ctx.out.flush();
       return result.state() == BackupState.STOPPED && m == BackupMode.SNAPSHOT ? ExitCode.FAILED : ExitCode.OK;

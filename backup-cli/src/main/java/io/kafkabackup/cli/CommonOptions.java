@@ -20,7 +20,7 @@ final class CommonOptions {
   Map<String, String> kafka = new LinkedHashMap<>();
 
   @Option(names = "--secret-dir", paramLabel = "DIR", defaultValue = "${env:KAFKA_BACKUP_SECRET_DIR:-/var/run/secrets/kafka-backup}",
-      description = "Where mounted secrets named by credentialsSecret are read. Default: ${DEFAULT-VALUE}.")
+      description = "Where mounted secrets named by credentialsSecret are read.")
   Path secretDir;
 
   @Option(names = {"-v", "--verbose"}, description = "Logs what the job does (INFO); twice for DEBUG.")

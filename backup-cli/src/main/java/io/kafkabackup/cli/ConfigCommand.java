@@ -19,7 +19,7 @@ final class ConfigCommand {
   KafkaBackupCli root;
 
   /** Prints the resolved configuration (secrets masked) and proves storage and Kafka are reachable. */
-  @Command(name = "check", mixinStandardHelpOptions = true,
+  @Command(name = "check", mixinStandardHelpOptions = true, showDefaultValues = true,
       description = "Print the resolved configuration with secrets masked, then open the storage and the cluster.")
   static final class Check implements Callable<Integer> {
     @ParentCommand

@@ -88,6 +88,16 @@ public final class KafkaBackupCli implements Runnable {
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
   }
 
+  /**
+   * The root command, for tools that read its help (the docs test) without running it.
+   *
+   * @param env the environment
+   * @return the command object
+   */
+  static KafkaBackupCli forInspection(Map<String, String> env) {
+    return new KafkaBackupCli(env, System.out, System.err);
+  }
+
   @Override
   public void run() {
     CommandLine.usage(this, stdout);

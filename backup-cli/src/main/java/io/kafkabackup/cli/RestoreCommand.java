@@ -64,7 +64,7 @@ final class RestoreCommand implements Callable<Integer> {
         ctx.out.println(new String(BackupJson.write(result), StandardCharsets.UTF_8));
       } else {
         ctx.out.printf("restore %s of backup %s: %,d records, %s, %d s%n", options.restoreId(), options.backupId(),
-            result.records(), Formats.bytes(result.bytes()), result.elapsed().toSeconds());
+            result.records(), Formats.bytes(result.bytes()), result.elapsedMillis() / 1000);
       }
       if (applyGroupOffsets) {
         GroupOffsetsRestore groups = new GroupOffsetsRestore(storage, options);

@@ -12,6 +12,7 @@ import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.KafkaBroker;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,27 +172,53 @@ class CrashTest {
   void aRestoreKilledAtRandomPointsProducesEveryRecordOnceInOrder() throws Exception {
     Path root = dir.resolve("restore-kill");
     String topic = "crash-restore";
+    int total = 24_000;
     broker.createTopic(topic, 4, Map.of());
-    KafkaFixtures.producePlain(broker, topic, 4, 8000, 21);
+    KafkaFixtures.producePlain(broker, topic, 4, total, 21);
     Random random = new Random();
+    String restored = topic + "-restored";
     try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
       new BackupJob(storage, BackupOptions.builder("source", TopicSelection.of(topic)).kafka(broker.clientProperties())
-          .segmentLimits(1024 * 1024, 500, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
+          .segmentLimits(1024 * 1024, 2000, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
       Map<String, String> s = settings(root, "restore", target, "source", topic);
-      s.put("target.topic", topic + "-restored");
-      for (int kill = 0; kill < KILLS; kill++) {
+      s.put("target.topic", restored);
+      long seen = 0;
+      int kills = 0;
+      for (int run = 0; run < KILLS; run++) {
         Process job = JobProcess.start(dir, s);
-        TimeUnit.MILLISECONDS.sleep(2500 + random.nextInt(2000));
-        job.destroyForcibly().waitFor();
+        long before = seen;
+        // Kill only once this run has committed something, at a random moment after that.
+        await(() -> !job.isAlive() || restoredCount(restored) > before + 500, "restore progress in run " + run);
+        TimeUnit.MILLISECONDS.sleep(random.nextInt(400));
+        if (job.isAlive()) {
+          job.destroyForcibly().waitFor();
+          kills++;
+        }
+        seen = restoredCount(restored);
       }
-      new RestoreJob(storage, RestoreOptions.builder("source").kafka(target.clientProperties())
-          .renameTopic(topic, topic + "-restored").transactionRecords(50).build()).run();
+      assertTrue(kills >= 2, "restores killed mid-way: " + kills);
+      long beforeFinal = restoredCount(restored);
+      assertTrue(beforeFinal > 0 && beforeFinal < total, "the killed runs committed part of it: " + beforeFinal);
+      RestoreResult last = new RestoreJob(storage, RestoreOptions.builder("source").kafka(target.clientProperties())
+          .renameTopic(topic, restored).transactionRecords(25).build()).run();
+      assertEquals(total - beforeFinal, last.records(), "the final run restores exactly what was missing");
     }
     Map<Integer, List<BackupRecord>> sourceRecords = KafkaFixtures.readCommitted(broker, topic);
-    Map<Integer, List<BackupRecord>> restored = KafkaFixtures.readCommitted(target, topic + "-restored");
+    Map<Integer, List<BackupRecord>> restoredRecords = KafkaFixtures.readCommitted(target, restored);
     for (int p = 0; p < 4; p++) {
-      assertEquals(values(sourceRecords.get(p)), values(restored.get(p)), "partition " + p + ": once each, in order");
+      assertEquals(values(sourceRecords.get(p)), values(restoredRecords.get(p)), "partition " + p + ": once each, in order");
     }
+  }
+
+  private long restoredCount(String topic) {
+    try (Admin admin = target.admin()) {
+      if (!admin.listTopics().names().get().contains(topic)) {
+        return 0;
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return KafkaFixtures.readCommitted(target, topic).values().stream().mapToLong(List::size).sum();
   }
 
   private static List<String> values(List<BackupRecord> records) {

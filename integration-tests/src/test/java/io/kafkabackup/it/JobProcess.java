@@ -62,7 +62,7 @@ public final class JobProcess {
         job.run();
       } else {
         new RestoreJob(storage, RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka)
-            .renameTopic(p.getProperty("topic"), p.getProperty("target.topic")).transactionRecords(50).build()).run();
+            .renameTopic(p.getProperty("topic"), p.getProperty("target.topic")).transactionRecords(25).build()).run();
       }
     }
   }

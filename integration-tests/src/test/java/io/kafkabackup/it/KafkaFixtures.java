@@ -57,7 +57,8 @@ final class KafkaFixtures {
     Random random = new Random(seed);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps(broker))) {
       List<Future<RecordMetadata>> sent = new ArrayList<>();
-      long base = 1_750_000_000_000L;
+      // Recent timestamps: the broker's retention (7 days) would delete older ones during the run.
+      long base = System.currentTimeMillis() - 3_600_000L;
       for (int i = 0; i < count; i++) {
         byte[] key = i % 9 == 0 ? null : i % 13 == 0 ? new byte[0] : ("k" + random.nextInt(200)).getBytes(StandardCharsets.UTF_8);
         byte[] value = i % 17 == 0 ? null : i % 19 == 0 ? new byte[0] : randomBytes(random, 20 + random.nextInt(300));

@@ -150,7 +150,8 @@ public final class BackupJob {
     }
     LOG.info("backup {} {}: {} records, {} bytes in {} segments, {} s", options.backupId(),
         state.name().toLowerCase(Locale.ROOT), records.get(), bytes.get(), segments.get(), elapsed.toSeconds());
-    return new BackupResult(options.backupId(), state, progress(), records.get(), bytes.get(), segments.get(), elapsed);
+    return new BackupResult(options.backupId(), state, progress(), records.get(), bytes.get(), segments.get(),
+        elapsed.toMillis());
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.model.BackupState;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,9 +12,9 @@ import java.util.List;
  * @param records records committed by this run
  * @param bytes segment bytes committed by this run
  * @param segments segments committed by this run
- * @param elapsed how long the run took
+ * @param elapsedMillis how long the run took, in milliseconds
  */
 public record BackupResult(
     String backupId, BackupState state, List<PartitionProgress> partitions, long records, long bytes, long segments,
-    Duration elapsed) {
+    long elapsedMillis) {
 }

@@ -211,7 +211,7 @@ public final class RestoreJob {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       LOG.info("restore {} of backup {}: {} records, {} bytes in {} s", options.restoreId(), options.backupId(),
           records, bytes, elapsed.toSeconds());
-      return new RestoreResult(plan, progress(), records, bytes, elapsed);
+      return new RestoreResult(plan, progress(), records, bytes, elapsed.toMillis());
     } finally {
       this.admin = null;
     }

@@ -1,6 +1,5 @@
 package io.kafkabackup.backup.kafka;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,8 +9,8 @@ import java.util.List;
  * @param partitions each source partition's final progress
  * @param records records produced by this run
  * @param bytes key and value bytes produced by this run
- * @param elapsed how long it took
+ * @param elapsedMillis how long it took, in milliseconds
  */
 public record RestoreResult(
-    RestorePlan plan, List<PartitionProgress> partitions, long records, long bytes, Duration elapsed) {
+    RestorePlan plan, List<PartitionProgress> partitions, long records, long bytes, long elapsedMillis) {
 }

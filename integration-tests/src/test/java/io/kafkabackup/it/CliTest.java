@@ -1,0 +1,229 @@
+package io.kafkabackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.cli.KafkaBackupCli;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.testkit.AzuriteExtension;
+import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The kafka-backup command line, in-process and through the built launcher, on a real broker and Azurite. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class CliTest {
+  @RegisterExtension
+  static final AzuriteExtension AZURITE = new AzuriteExtension();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private KafkaBroker broker;
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  void start() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  void stop() {
+    broker.close();
+  }
+
+  /** What one command printed, and its exit code. */
+  record Run(int code, String out, String err) {
+  }
+
+  private Run cli(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = KafkaBackupCli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path config(String text) throws IOException {
+    Path file = Files.createTempFile(dir, "cfg-", ".yaml");
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private String azureStorage(String container) {
+    return "storage:\n  backend: azure\n  azure:\n    account-name: " + AZURITE.endpoint().accountName()
+        + "\n    account-key: ${AZ_KEY}\n    endpoint: " + AZURITE.endpoint().blobEndpoint()
+        + "\n    container: " + container + "\n    create-container: true\n";
+  }
+
+  @Test
+  void backupListDescribeVerifyRestoreRoundTripWithJsonOutput() throws Exception {
+    broker.createTopic("cli-orders", 3, Map.of());
+    KafkaFixtures.producePlain(broker, "cli-orders", 3, 900, 4);
+    Map<String, String> env = Map.of("AZ_KEY", AZURITE.endpoint().accountKey(), "BOOT", broker.bootstrapServers());
+    Path cfg = config(azureStorage("clitrip") + "kafka:\n  bootstrap.servers: ${BOOT}\n"
+        + "backup:\n  id: nightly\n  topics: [cli-orders]\n  segment-max-records: 200\n"
+        + "restore:\n  backup-id: nightly\n  rename:\n    cli-orders: cli-orders-restored\n");
+
+    Run backup = cli(env, "backup", "-c", cfg.toString(), "--output", "json");
+    assertEquals(0, backup.code(), backup.err());
+    assertEquals(900, JSON.readTree(backup.out()).get("records").asLong());
+
+    JsonNode list = JSON.readTree(cli(env, "list", "-c", cfg.toString(), "-o", "json").out());
+    assertEquals("nightly", list.get("backups").get(0).get("backupId").asText());
+    assertEquals("complete", list.get("backups").get(0).get("state").asText());
+
+    JsonNode described = JSON.readTree(cli(env, "describe", "-c", cfg.toString(), "nightly", "-o", "json").out());
+    assertEquals(3, described.get("topics").get(0).get("partitions").size());
+    assertEquals(300, described.get("topics").get(0).get("partitions").get(0).get("records").asLong());
+
+    Run verify = cli(env, "verify", "-c", cfg.toString(), "nightly", "-o", "json");
+    assertEquals(0, verify.code());
+    assertTrue(JSON.readTree(verify.out()).get("problems").isEmpty());
+
+    Run dry = cli(env, "restore", "-c", cfg.toString(), "--dry-run", "-o", "json");
+    assertEquals(0, dry.code(), dry.err());
+    assertEquals(900, JSON.readTree(dry.out()).get("partitions").findValues("records").stream()
+        .mapToLong(JsonNode::asLong).sum());
+    Run restore = cli(env, "restore", "-c", cfg.toString());
+    assertEquals(0, restore.code(), restore.err());
+    assertEquals(KafkaFixtures.readCommitted(broker, "cli-orders").values().stream().mapToInt(List::size).sum(),
+        KafkaFixtures.readCommitted(broker, "cli-orders-restored").values().stream().mapToInt(List::size).sum());
+
+    // A corrupted segment: verify exits 3 and names it.
+    Map<String, String> storageConfig = StorageUnderTest.azure(AZURITE.endpoint());
+    storageConfig.put("storage.azure.container", "clitrip");
+    try (StorageBackend storage = StorageUnderTest.open(storageConfig)) {
+      String key = PartitionLog.read(storage, "nightly", new SourcePartition("cli-orders", 1)).segments().get(0).key();
+      byte[] bytes = storage.get(ObjectKey.of(key));
+      bytes[bytes.length - 30] ^= 0x40;
+      storage.put(ObjectKey.of(key), bytes);
+      Run broken = cli(env, "verify", "-c", cfg.toString(), "nightly");
+      assertEquals(3, broken.code());
+      assertTrue(broken.out().contains(key), broken.out());
+    }
+  }
+
+  @Test
+  void badConfigurationFailsWithExitTwoNamingTheKeyAndLine() throws Exception {
+    Map<String, String> env = Map.of();
+    Run unknown = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "backup:\n  id: x\n  wokers: 3\n").toString());
+    // list does not read backup:, but config check does
+    assertEquals(0, unknown.code(), unknown.err());
+    Run typo = cli(env, "config", "check", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  wokers: 3\n").toString());
+    assertEquals(2, typo.code());
+    assertTrue(typo.err().contains("line 9") && typo.err().contains("backup.wokers")
+        && typo.err().contains("did you mean 'workers'"), typo.err());
+
+    Run type = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  topics: [a]\n  workers: many\n").toString());
+    assertEquals(2, type.code());
+    assertTrue(type.err().contains("line 10") && type.err().contains("expected a whole number"), type.err());
+
+    Run missing = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  topics: [a]\n").toString());
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("backup id is required"), missing.err());
+
+    Run storageTypo = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    rot: /tmp\n")
+        .toString());
+    assertEquals(2, storageTypo.code());
+    assertTrue(storageTypo.err().contains("line 4") && storageTypo.err().contains("storage.filesystem.root"),
+        storageTypo.err());
+
+    Run crossed = cli(env, "list", "-c", config("storage:\n  storageType: s3\n  s3:\n    bucket: b\n  azure:\n"
+        + "    accountName: acct\n").toString());
+    assertEquals(2, crossed.code());
+    assertTrue(crossed.err().contains("line 5") && crossed.err().contains("azure settings under storageType s3"),
+        crossed.err());
+
+    Run envMissing = cli(env, "list", "-c", config("storage:\n  backend: ${NOPE}\n").toString());
+    assertEquals(2, envMissing.code());
+    assertTrue(envMissing.err().contains("line 2") && envMissing.err().contains("NOPE"), envMissing.err());
+  }
+
+  @Test
+  void theOperatorsAzureBlockOpensAzureAndNeverPrintsTheKey() throws Exception {
+    Path secrets = dir.resolve("secrets");
+    Files.createDirectories(secrets.resolve("azure-creds"));
+    Files.writeString(secrets.resolve("azure-creds").resolve("accountKey"), AZURITE.endpoint().accountKey());
+    Path cfg = config("storage:\n  storageType: azure\n  azure:\n    accountName: " + AZURITE.endpoint().accountName()
+        + "\n    container: crdcontainer\n    createContainer: true\n    prefix: prod\n    endpoint: "
+        + AZURITE.endpoint().blobEndpoint() + "\n    credentialsSecret:\n      name: azure-creds\n"
+        + "      accountKeyKey: accountKey\nkafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n");
+    Run check = cli(Map.of(), "config", "check", "-c", cfg.toString(), "--secret-dir", secrets.toString(), "-v");
+    assertEquals(0, check.code(), check.err());
+    assertTrue(check.out().contains("storage.backend = azure"), check.out());
+    assertTrue(check.out().contains("storage.azure.account-key = ****"), check.out());
+    assertTrue(check.out().contains("storage: reachable (azure)"), check.out());
+    assertTrue(check.out().contains("kafka: reachable"), check.out());
+    assertFalse((check.out() + check.err()).contains(AZURITE.endpoint().accountKey()), "the key never appears");
+  }
+
+  @Test
+  void theLauncherRunsAsItsOwnProcessAndSigtermLetsALaterBackupResumeWithNothingLost() throws Exception {
+    Path launcher = Path.of("..", "backup-cli", "target", "kafka-backup", "bin", "kafka-backup").toAbsolutePath();
+    assertTrue(Files.isExecutable(launcher), "the distribution is built by the package phase: " + launcher);
+    broker.createTopic("cli-sigterm", 2, Map.of());
+    Path root = dir.resolve("backups");
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + root + "\n    create-root: true\n"
+        + "kafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n"
+        + "backup:\n  id: follow\n  topics: [cli-sigterm]\n  mode: continuous\n  segment-max-age: 300ms\n");
+    AtomicBoolean producing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+      Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, "cli-sigterm", 2, producing));
+      Map<String, String> env = new HashMap<>(System.getenv());
+      Process process = new ProcessBuilder(launcher.toString(), "backup", "-c", cfg.toString(), "--progress-interval", "1s")
+          .redirectErrorStream(true).redirectOutput(dir.resolve("launcher.log").toFile()).start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (PartitionLog.read(storage, "follow", new SourcePartition("cli-sigterm", 0)).lastSequence() < 4) {
+        assertTrue(System.nanoTime() < deadline, "the launched backup commits: " + Files.readString(dir.resolve("launcher.log")));
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      process.destroy(); // SIGTERM
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+      assertNotEquals(0, process.exitValue(), "a backup stopped by SIGTERM exits non-zero");
+      assertTrue(Files.readString(dir.resolve("launcher.log")).contains("records"), "progress lines are printed");
+      producing.set(false);
+      assertTrue(producer.get() > 0);
+      Run resume = cli(env, "backup", "-c", cfg.toString(), "--mode", "snapshot");
+      assertEquals(0, resume.code(), resume.err());
+      assertEquals(KafkaFixtures.readCommitted(broker, "cli-sigterm"),
+          KafkaFixtures.backedUp(storage, "follow", "cli-sigterm", 2));
+    } finally {
+      producing.set(false);
+      pool.shutdownNow();
+    }
+    Run help = cli(Map.of(), "backup", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--workers") && help.out().contains("Default"), help.out());
+  }
+}
