@@ -1,6 +1,5 @@
 package io.kafkabackup.cli;
 
-import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.format.Codec;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupMode;
@@ -9,32 +8,23 @@ import io.kafkabackup.backup.kafka.BackupResult;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.storage.StorageBackend;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code kafka-backup backup}: runs a backup job. */
 @Command(name = "backup", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Back up topics: a snapshot up to the end offsets seen at start, or continuously until stopped "
         + "(SIGTERM commits what was read and exits 1). Settings come from the backup: section; flags override it.")
-final class BackupCommand implements Callable<Integer> {
+final class BackupCommand extends CliCommand {
   static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
       "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id");
 
-  @ParentCommand
-  KafkaBackupCli root;
-  @Mixin
-  CommonOptions common;
 
   @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
   String id;
@@ -55,12 +45,10 @@ final class BackupCommand implements Callable<Integer> {
   @Option(names = "--progress-interval", defaultValue = "10s",
       description = "How often progress is printed when standard error is not a terminal.")
   String progressInterval;
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json (the result).")
-  String output;
 
   @Override
   public Integer call() {
-    CliContext ctx = new CliContext(common, root.env, new PrintWriter(root.stdout, true));
+    CliContext ctx = context();
     Section s = ctx.section("backup").allow(KEYS);
     String backupId = id != null ? id : s.string("id").orElseThrow(() -> new ConfigException(
         "the backup id is required: --id or backup.id"));
@@ -101,7 +89,7 @@ final class BackupCommand implements Callable<Integer> {
       }, "kafka-backup-sigterm");
       Runtime.getRuntime().addShutdownHook(hook);
       BackupResult result;
-      try (ProgressPrinter progress = new ProgressPrinter("backup " + backupId, job::progress, root.stderr,
+      try (ProgressPrinter progress = new ProgressPrinter("backup " + backupId, job::progress, root().stderr,
           System.console() != null, interval)) {
         result = job.run();
       } finally {
@@ -112,8 +100,8 @@ final class BackupCommand implements Callable<Integer> {
           // the JVM is shutting down (SIGTERM): the hook is running
         }
       }
-      if (output.equals("json")) {
-        ctx.out.println(new String(BackupJson.write(result), StandardCharsets.UTF_8));
+      if (json()) {
+        printJson(ctx.out, result);
       } else {
         ctx.out.printf("backup %s %s: %,d records, %s in %d segments, %d s%n", backupId,
             result.state().name().toLowerCase(Locale.ROOT), result.records(), Formats.bytes(result.bytes()),

@@ -2,38 +2,32 @@ package io.kafkabackup.cli;
 
 import io.kafkabackup.storage.ListOptions;
 import io.kafkabackup.storage.StorageBackend;
-import java.io.PrintWriter;
 import java.util.HashMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code kafka-backup config check}. */
 @Command(name = "config", mixinStandardHelpOptions = true, description = "Configuration commands.",
     subcommands = ConfigCommand.Check.class)
 final class ConfigCommand {
-  @ParentCommand
-  KafkaBackupCli root;
 
   /** Prints the resolved configuration (secrets masked) and proves storage and Kafka are reachable. */
   @Command(name = "check", mixinStandardHelpOptions = true, showDefaultValues = true,
       description = "Print the resolved configuration with secrets masked, then open the storage and the cluster.")
-  static final class Check implements Callable<Integer> {
-    @ParentCommand
-    ConfigCommand parent;
-    @Mixin
-    CommonOptions common;
+  static final class Check extends CliCommand {
 
     @Override
     public Integer call() throws Exception {
-      CliContext ctx = new CliContext(common, parent.root.env, new PrintWriter(parent.root.stdout, true));
+      CliContext ctx = context();
       for (String section : new String[] {"backup", "restore"}) {
         ctx.section(section).allow(section.equals("backup") ? BackupCommand.KEYS : RestoreSettings.KEYS);
       }
-      ctx.maskedConfig().forEach((k, v) -> ctx.out.println(k + " = " + v));
+      if (json()) {
+        printJson(ctx.out, ctx.maskedConfig());
+      } else {
+        ctx.maskedConfig().forEach((k, v) -> ctx.out.println(k + " = " + v));
+      }
       try (StorageBackend storage = ctx.openStorage()) {
         try (var entries = storage.list(ListOptions.prefix("").delimited().pageSize(1))) {
           entries.findFirst();

@@ -1,44 +1,32 @@
 package io.kafkabackup.cli;
 
-import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.BackupDescription;
 import io.kafkabackup.backup.catalog.PartitionSummary;
 import io.kafkabackup.backup.catalog.TopicSummary;
 import io.kafkabackup.storage.StorageBackend;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code kafka-backup describe ID}. */
 @Command(name = "describe", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Describe a backup: state, topics, partitions, offset and time ranges, gaps, sizes.")
-final class DescribeCommand implements Callable<Integer> {
-  @ParentCommand
-  KafkaBackupCli root;
-  @Mixin
-  CommonOptions common;
+final class DescribeCommand extends CliCommand {
   @Parameters(paramLabel = "BACKUP-ID", description = "The backup.")
   String backupId;
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
-  String output;
 
   @Override
   public Integer call() {
-    CliContext ctx = new CliContext(common, root.env, new PrintWriter(root.stdout, true));
+    CliContext ctx = context();
     try (StorageBackend storage = ctx.openStorage()) {
       BackupDescription d = new BackupCatalog(storage).describe(backupId);
-      if (output.equals("json")) {
-        ctx.out.println(new String(BackupJson.write(d), StandardCharsets.UTF_8));
+      if (json()) {
+        printJson(ctx.out, d);
         return ExitCode.OK;
       }
       PrintWriter out = ctx.out;

@@ -2,9 +2,12 @@ package io.kafkabackup.cli;
 
 import io.kafkabackup.storage.spi.ConfigKey;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** Parsing of command-line option values, with errors naming the option. */
 final class Enums {
@@ -12,15 +15,43 @@ final class Enums {
   }
 
   static <E extends Enum<E>> E parse(String option, String value, Class<E> type) {
-    List<String> names = new ArrayList<>();
+    return match(value, type).orElseThrow(() -> new ConfigException(option + ": expected one of " + names(type)
+        + ", got '" + value + "'"));
+  }
+
+  /** The constant written as {@code value} ({@code key-hash} for {@code KEY_HASH}, any case). */
+  static <E extends Enum<E>> Optional<E> match(String value, Class<E> type) {
     for (E e : type.getEnumConstants()) {
-      String n = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-      names.add(n);
-      if (n.equalsIgnoreCase(value.trim())) {
-        return e;
+      if (name(e).equalsIgnoreCase(value.trim())) {
+        return Optional.of(e);
       }
     }
-    throw new ConfigException(option + ": expected one of " + names + ", got '" + value + "'");
+    return Optional.empty();
+  }
+
+  static <E extends Enum<E>> List<String> names(Class<E> type) {
+    List<String> names = new ArrayList<>();
+    for (E e : type.getEnumConstants()) {
+      names.add(name(e));
+    }
+    return names;
+  }
+
+  private static String name(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** An instant written as ISO-8601 or epoch milliseconds; null when it is neither. */
+  static Long instant(String value) {
+    String t = value.trim();
+    if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+      return Long.parseLong(t);
+    }
+    try {
+      return Instant.parse(t).toEpochMilli();
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   static Duration duration(String option, String value) {

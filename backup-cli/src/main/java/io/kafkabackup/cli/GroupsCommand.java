@@ -1,49 +1,35 @@
 package io.kafkabackup.cli;
 
-import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.kafka.GroupOffsetTranslation;
 import io.kafkabackup.backup.kafka.GroupOffsetsRestore;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.storage.StorageBackend;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code kafka-backup groups plan|apply}: the backed-up consumer groups' offsets on the restored topics. */
 @Command(name = "groups", mixinStandardHelpOptions = true,
     description = "Translate the backed-up consumer-group offsets to a restore's topics: plan, then apply.",
     subcommands = {GroupsCommand.Plan.class, GroupsCommand.Apply.class})
 final class GroupsCommand {
-  @ParentCommand
-  KafkaBackupCli root;
 
   /** Shared by plan and apply. */
-  abstract static class GroupsAction implements Callable<Integer> {
-    @ParentCommand
-    GroupsCommand parent;
-    @Mixin
-    CommonOptions common;
+  abstract static class GroupsAction extends CliCommand {
     @ArgGroup(exclusive = false, heading = "The restore:%n")
     RestoreSettings settings = new RestoreSettings();
-    @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
-    String output;
 
     @Override
     public Integer call() {
-      CliContext ctx = new CliContext(common, parent.root.env, new PrintWriter(parent.root.stdout, true));
+      CliContext ctx = context();
       RestoreOptions options = settings.build(ctx);
       try (StorageBackend storage = ctx.openStorage()) {
         GroupOffsetsRestore groups = new GroupOffsetsRestore(storage, options);
         List<GroupOffsetTranslation> plan = groups.plan();
-        if (output.equals("json")) {
-          ctx.out.println(new String(BackupJson.write(new Plan.Document(plan)), StandardCharsets.UTF_8));
+        if (json()) {
+          printJson(ctx.out, new Plan.Document(plan));
         } else {
           Formats.table(ctx.out, List.of("GROUP", "SOURCE", "OFFSET", "TARGET", "OFFSET", "STATUS"), plan.stream()
               .map(r -> List.of(r.group(), r.sourceTopic() + "-" + r.sourcePartition(), String.valueOf(r.sourceOffset()),

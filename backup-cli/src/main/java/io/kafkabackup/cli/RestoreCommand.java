@@ -1,6 +1,5 @@
 package io.kafkabackup.cli;
 
-import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.kafka.GroupOffsetsRestore;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
@@ -8,25 +7,17 @@ import io.kafkabackup.backup.kafka.RestorePlan;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.storage.StorageBackend;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code kafka-backup restore}: restores a backup exactly once. */
 @Command(name = "restore", mixinStandardHelpOptions = true, showDefaultValues = true,
     description = "Restore a backup into a cluster, exactly once: a restore killed at any point and run again with "
         + "the same restore id continues where it stopped. Settings come from the restore: section; flags override it.")
-final class RestoreCommand implements Callable<Integer> {
-  @ParentCommand
-  KafkaBackupCli root;
-  @Mixin
-  CommonOptions common;
+final class RestoreCommand extends CliCommand {
   @ArgGroup(exclusive = false, heading = "Selection and mapping:%n")
   RestoreSettings settings = new RestoreSettings();
 
@@ -37,19 +28,17 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--progress-interval", defaultValue = "10s",
       description = "How often progress is printed when standard error is not a terminal.")
   String progressInterval;
-  @Option(names = {"-o", "--output"}, defaultValue = "table", description = "table or json.")
-  String output;
 
   @Override
   public Integer call() {
-    CliContext ctx = new CliContext(common, root.env, new PrintWriter(root.stdout, true));
+    CliContext ctx = context();
     RestoreOptions options = settings.build(ctx);
     try (StorageBackend storage = ctx.openStorage()) {
       RestoreJob job = new RestoreJob(storage, options);
       if (dryRun) {
         RestorePlan plan = job.plan();
-        if (output.equals("json")) {
-          ctx.out.println(new String(BackupJson.write(plan), StandardCharsets.UTF_8));
+        if (json()) {
+          printJson(ctx.out, plan);
         } else {
           printPlan(ctx.out, plan);
         }
@@ -57,11 +46,11 @@ final class RestoreCommand implements Callable<Integer> {
       }
       RestoreResult result;
       try (ProgressPrinter progress = new ProgressPrinter("restore " + options.restoreId(), job::progress,
-          root.stderr, System.console() != null, Enums.duration("--progress-interval", progressInterval))) {
+          root().stderr, System.console() != null, Enums.duration("--progress-interval", progressInterval))) {
         result = job.run();
       }
-      if (output.equals("json")) {
-        ctx.out.println(new String(BackupJson.write(result), StandardCharsets.UTF_8));
+      if (json()) {
+        printJson(ctx.out, result);
       } else {
         ctx.out.printf("restore %s of backup %s: %,d records, %s, %d s%n", options.restoreId(), options.backupId(),
             result.records(), Formats.bytes(result.bytes()), result.elapsedMillis() / 1000);

@@ -3,8 +3,6 @@ package io.kafkabackup.cli;
 import io.kafkabackup.backup.kafka.PartitionMapping;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,14 +87,10 @@ final class RestoreSettings {
   }
 
   private static long instant(String option, String value) {
-    String t = value.trim();
-    if (t.chars().allMatch(Character::isDigit)) {
-      return Long.parseLong(t);
-    }
-    try {
-      return Instant.parse(t).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    Long millis = Enums.instant(value);
+    if (millis == null) {
       throw new ConfigException(option + ": expected an ISO-8601 instant or epoch milliseconds, got '" + value + "'");
     }
+    return millis;
   }
 }

@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kafkabackup.storage.spi.ConfigKey;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -122,30 +119,17 @@ final class Section {
   /** An instant: ISO-8601 ({@code 2026-11-24T10:00:00Z}) or epoch milliseconds. */
   Optional<Long> instant(String key) {
     return string(key).map(s -> {
-      String t = s.trim();
-      if (t.chars().allMatch(Character::isDigit)) {
-        return Long.parseLong(t);
-      }
-      try {
-        return Instant.parse(t).toEpochMilli();
-      } catch (DateTimeParseException e) {
+      Long millis = Enums.instant(s);
+      if (millis == null) {
         throw error(key, "expected an ISO-8601 instant (2026-11-24T10:00:00Z) or epoch milliseconds, got '" + s + "'");
       }
+      return millis;
     });
   }
 
   <E extends Enum<E>> Optional<E> choice(String key, Class<E> type) {
-    return string(key).map(s -> {
-      List<String> names = new ArrayList<>();
-      for (E e : type.getEnumConstants()) {
-        String n = e.name().toLowerCase(Locale.ROOT).replace('_', '-');
-        names.add(n);
-        if (n.equalsIgnoreCase(s.trim())) {
-          return e;
-        }
-      }
-      throw error(key, "expected one of " + names + ", got '" + s + "'" + Suggestions.hint(s, names));
-    });
+    return string(key).map(s -> Enums.match(s, type).orElseThrow(() -> error(key, "expected one of "
+        + Enums.names(type) + ", got '" + s + "'" + Suggestions.hint(s, Enums.names(type)))));
   }
 
   List<String> strings(String key) {

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.BackupDescription;
+import io.kafkabackup.backup.catalog.PartitionSummary;
 import io.kafkabackup.backup.catalog.TopicSummary;
 import io.kafkabackup.backup.catalog.VerifyReport;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.OffsetRange;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.PartitionState;
 import io.kafkabackup.backup.log.SegmentEntry;
@@ -31,6 +33,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,6 +134,27 @@ abstract class BackupContract {
         topics.get(txn).partitions().toString());
     assertTrue(catalog.verify("full").ok());
     assertEquals(List.of("full"), catalog.list().stream().map(b -> b.backupId()).collect(Collectors.toList()));
+  }
+
+  @Test
+  void offsetsDeletedBeforeTheyWereReadAreRecordedAsSkippedAndTheBackupGoesOn() throws Exception {
+    String plain = topic("retained");
+    broker.createTopic(plain, 1, Map.of());
+    KafkaFixtures.producePlain(broker, plain, 1, 100, 6);
+    new BackupJob(storage, options("retention", plain).build()).run();
+    KafkaFixtures.producePlain(broker, plain, 1, 200, 7);
+    try (Admin admin = broker.admin()) {
+      admin.deleteRecords(Map.of(new TopicPartition(plain, 0), RecordsToDelete.beforeOffset(250))).all().get();
+    }
+    BackupResult second = new BackupJob(storage, options("retention", plain).build()).run();
+    assertEquals(BackupState.COMPLETE, second.state());
+    assertEquals(50, second.records());
+    PartitionSummary p = new BackupCatalog(storage).describe("retention").topics().get(0).partitions().get(0);
+    assertEquals(List.of(new OffsetRange(100, 250)), p.skipped());
+    assertEquals(300, p.nextOffset());
+    assertEquals(150, p.records());
+    assertEquals(0, p.absentOffsets());
+    assertExactlyOnce("retention", plain, 1);
   }
 
   private static Map<String, BackupRecord> lastPerKey(List<BackupRecord> records) {

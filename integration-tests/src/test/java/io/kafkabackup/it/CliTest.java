@@ -226,4 +226,27 @@ class CliTest {
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--workers") && help.out().contains("Default"), help.out());
   }
+
+  @Test
+  void kafkaClientPropertiesPassThroughToASaslScramListener() throws Exception {
+    try (KafkaBroker secured = KafkaBroker.startWithScram("backup-user", "s3cret-pass")) {
+      secured.createTopic("scram-topic", 2, Map.of());
+      KafkaFixtures.producePlain(secured, "scram-topic", 2, 200, 3);
+      Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + dir.resolve("scram") + "\n"
+          + "    create-root: true\nkafka:\n  bootstrap.servers: " + secured.saslBootstrapServers() + "\n"
+          + "  security.protocol: SASL_PLAINTEXT\n  sasl.mechanism: SCRAM-SHA-256\n"
+          + "  sasl.jaas.config: org.apache.kafka.common.security.scram.ScramLoginModule required "
+          + "username=\"backup-user\" password=\"${KAFKA_PASSWORD}\";\n"
+          + "backup:\n  id: scram\n  topics: [scram-topic]\n");
+      Map<String, String> env = Map.of("KAFKA_PASSWORD", "s3cret-pass");
+      Run check = cli(env, "config", "check", "-c", cfg.toString());
+      assertEquals(0, check.code(), check.err());
+      assertTrue(check.out().contains("kafka.sasl.jaas.config = ****"), check.out());
+      assertFalse(check.out().contains("s3cret-pass"));
+      Run backup = cli(env, "backup", "-c", cfg.toString(), "-o", "json");
+      assertEquals(0, backup.code(), backup.err());
+      assertEquals(200, JSON.readTree(backup.out()).get("records").asLong());
+      assertFalse((backup.out() + backup.err()).contains("s3cret-pass"));
+    }
+  }
 }

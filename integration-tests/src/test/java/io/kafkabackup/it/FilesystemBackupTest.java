@@ -1,7 +1,14 @@
 package io.kafkabackup.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The backup engine on the filesystem provider. */
@@ -12,5 +19,20 @@ class FilesystemBackupTest extends BackupContract {
   @Override
   protected Map<String, String> storageConfig() {
     return StorageUnderTest.filesystem(root);
+  }
+
+  @Test
+  void metricsCountWhatWasCommitted() {
+    broker.createTopic("metered", 2, Map.of());
+    KafkaFixtures.producePlain(broker, "metered", 2, 500, 9);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    BackupResult result = new BackupJob(storage, options("metered", "metered").meterRegistry(registry)
+        .segmentLimits(1024 * 1024, 100, Duration.ofMinutes(5)).build()).run();
+    assertEquals(500, registry.get("kafka.backup.records").tag("backup", "metered").tag("topic", "metered").counter()
+        .count());
+    assertEquals(result.bytes(), (long) registry.get("kafka.backup.bytes").counter().count());
+    assertEquals(result.segments(), (long) registry.get("kafka.backup.segments").counter().count());
+    assertEquals(result.segments(), registry.get("kafka.backup.commit.latency").timer().count());
+    assertEquals(0.0, registry.get("kafka.backup.lag").tag("partition", "0").gauge().value());
   }
 }

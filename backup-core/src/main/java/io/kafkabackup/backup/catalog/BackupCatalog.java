@@ -7,6 +7,7 @@ import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.OffsetRange;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.PartitionState;
 import io.kafkabackup.backup.log.SegmentEntry;
@@ -170,17 +171,14 @@ public final class BackupCatalog {
   }
 
   private static PartitionSummary summarize(int partition, PartitionState state) {
-    long absent = state.segments().stream().mapToLong(SegmentEntry::absentOffsets).sum();
     long minTs = state.segments().stream().mapToLong(SegmentEntry::minTimestamp).min().orElse(-1);
     long maxTs = state.segments().stream().mapToLong(SegmentEntry::maxTimestamp).max().orElse(-1);
-    long skippedCount = state.skipped().stream().mapToLong(r -> r.length()).sum();
+    long skippedCount = state.skipped().stream().mapToLong(OffsetRange::length).sum();
     long covered = state.nextOffset() < 0 ? 0 : state.nextOffset() - state.startOffset();
-    // Spans committed without a segment hold no record either.
-    long withoutSegments = covered - state.segments().stream().mapToLong(s -> s.nextOffset() - s.startOffset()).sum()
-        - skippedCount;
-    return new PartitionSummary(partition, state.startOffset(), state.nextOffset(), state.recordCount(),
-        absent + Math.max(0, withoutSegments), state.skipped(), state.segments().size(), state.storedBytes(), minTs,
-        maxTs);
+    // Every covered offset is a record, skipped (deleted before it was read) or absent from the log.
+    long absent = covered - state.recordCount() - skippedCount;
+    return new PartitionSummary(partition, state.startOffset(), state.nextOffset(), state.recordCount(), absent,
+        state.skipped(), state.segments().size(), state.storedBytes(), minTs, maxTs);
   }
 
   /**

@@ -70,6 +70,7 @@ public final class BackupJob {
   private final AtomicLong segments = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final List<BackupWorker> workers = new ArrayList<>();
+  private final JobMetrics metrics;
   private volatile boolean stopping;
   private Set<String> topics;
   private String startedAt;
@@ -83,6 +84,7 @@ public final class BackupJob {
   public BackupJob(StorageBackend storage, BackupOptions options) {
     this.storage = storage;
     this.options = options;
+    this.metrics = JobMetrics.backup(options.meterRegistry(), options.backupId());
   }
 
   /**
@@ -331,6 +333,11 @@ public final class BackupJob {
     records.addAndGet(segment.recordCount());
     bytes.addAndGet(segment.storedBytes());
     segments.incrementAndGet();
+    if (metrics != null) {
+      metrics.count("records", tp.topic(), segment.recordCount());
+      metrics.count("bytes", tp.topic(), segment.storedBytes());
+      metrics.count("segments", tp.topic(), 1);
+    }
     progress.computeIfPresent(tp, (k, p) -> new PartitionProgress(p.topic(), p.partition(), segment.nextOffset(),
         p.endOffset(), p.records() + segment.recordCount(), p.bytes() + segment.storedBytes(), p.done()));
   }
@@ -338,6 +345,10 @@ public final class BackupJob {
   void report(TopicPartition tp, long committedOffset, boolean done) {
     progress.computeIfPresent(tp, (k, p) -> new PartitionProgress(p.topic(), p.partition(), committedOffset,
         p.endOffset(), p.records(), p.bytes(), done || p.done()));
+  }
+
+  JobMetrics metrics() {
+    return metrics;
   }
 
   void fenced(TopicPartition tp, RuntimeException e) {

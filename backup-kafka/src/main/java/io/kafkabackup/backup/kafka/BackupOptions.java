@@ -3,6 +3,7 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.format.Codec;
 import io.kafkabackup.backup.format.SegmentWriter;
 import io.kafkabackup.backup.layout.BackupLayout;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public final class BackupOptions {
   private final Duration pollTimeout;
   private final Duration groupSnapshotInterval;
   private final Map<String, Object> kafka;
+  private final Object meterRegistry;
 
   private BackupOptions(Builder b) {
     this.backupId = BackupLayout.checkBackupId(b.backupId);
@@ -43,6 +45,7 @@ public final class BackupOptions {
     this.pollTimeout = b.pollTimeout;
     this.groupSnapshotInterval = b.groupSnapshotInterval;
     this.kafka = Map.copyOf(b.kafka);
+    this.meterRegistry = b.meterRegistry;
     if (!kafka.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("kafka property 'bootstrap.servers' is required");
     }
@@ -129,6 +132,11 @@ public final class BackupOptions {
     return kafka;
   }
 
+  /** @return the Micrometer registry (a {@code MeterRegistry}), or null for no metrics */
+  Object meterRegistry() {
+    return meterRegistry;
+  }
+
   /** Builds {@link BackupOptions}. */
   public static final class Builder {
     private final String backupId;
@@ -145,6 +153,7 @@ public final class BackupOptions {
     private Duration pollTimeout = Duration.ofMillis(500);
     private Duration groupSnapshotInterval = Duration.ofMinutes(5);
     private final Map<String, Object> kafka = new TreeMap<>();
+    private Object meterRegistry;
 
     private Builder(String backupId, TopicSelection topics) {
       this.backupId = backupId;
@@ -255,6 +264,17 @@ public final class BackupOptions {
      */
     public Builder kafka(Map<String, ?> properties) {
       this.kafka.putAll(properties);
+      return this;
+    }
+
+    /**
+     * Publishes the job's metrics (records, bytes, segments, commit latency, lag per partition).
+     *
+     * @param registry a Micrometer registry (Micrometer is an optional dependency)
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -110,6 +111,14 @@ final class BackupWorker implements Runnable {
           commit(tp, position);
         }
         job.report(tp, backup.spanStart(), false);
+        if (job.metrics() != null) {
+          // A partition finished (released) has nothing left to back up; an owned one lags by what the
+          // log holds beyond the consumer plus what was read but is not committed yet.
+          OptionalLong lag = owned.containsKey(tp) ? consumer.currentLag(tp) : OptionalLong.of(backup.spanStart() - position);
+          if (lag.isPresent()) {
+            job.metrics().lag(tp.topic(), tp.partition(), lag.getAsLong() + position - backup.spanStart());
+          }
+        }
       }
     }
   }
@@ -150,7 +159,11 @@ final class BackupWorker implements Runnable {
   private boolean commit(TopicPartition tp, long position) {
     PartitionBackup backup = owned.get(tp);
     try {
+      long started = System.nanoTime();
       SegmentEntry segment = backup.commit(position);
+      if (segment != null && job.metrics() != null) {
+        job.metrics().commitLatency(tp.topic(), Duration.ofNanos(System.nanoTime() - started));
+      }
       failures.remove(tp);
       job.committed(tp, segment);
       return true;

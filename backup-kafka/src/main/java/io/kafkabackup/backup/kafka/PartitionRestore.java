@@ -39,6 +39,8 @@ final class PartitionRestore {
   private final NavigableSet<Long> untranslated = new TreeSet<>();
   private long records;
   private long bytes;
+  private long recordsReported;
+  private long bytesReported;
 
   PartitionRestore(RestoreJob job, SourcePartition source, String targetTopic, int targetPartitions,
       PartitionState state, Set<Long> groupOffsets) {
@@ -157,6 +159,13 @@ final class PartitionRestore {
   }
 
   private void commit(KafkaProducer<byte[], byte[]> producer, long nextSourceOffset, boolean done) {
+    if (job.metrics() != null) {
+      job.metrics().count("records", source.topic(), records - recordsReported);
+      job.metrics().count("bytes", source.topic(), bytes - bytesReported);
+      job.metrics().count("transactions", source.topic(), 1);
+      recordsReported = records;
+      bytesReported = bytes;
+    }
     String metadata = new RestoreCheckpoint(nextSourceOffset, done, new HashMap<>(translations)).metadata();
     producer.sendOffsetsToTransaction(Map.of(positionKey, new OffsetAndMetadata(nextSourceOffset, metadata)),
         new ConsumerGroupMetadata(group));

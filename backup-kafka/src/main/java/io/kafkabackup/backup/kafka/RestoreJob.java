@@ -57,6 +57,7 @@ public final class RestoreJob {
   private final StorageBackend storage;
   private final RestoreOptions options;
   private final Map<SourcePartition, PartitionProgress> progress = new ConcurrentHashMap<>();
+  private final JobMetrics metrics;
   private volatile boolean stopping;
   private Admin admin;
 
@@ -69,6 +70,7 @@ public final class RestoreJob {
   public RestoreJob(StorageBackend storage, RestoreOptions options) {
     this.storage = storage;
     this.options = options;
+    this.metrics = JobMetrics.restore(options.meterRegistry(), options.backupId(), options.restoreId());
   }
 
   /**
@@ -347,6 +349,10 @@ public final class RestoreJob {
     Map<String, Object> props = new TreeMap<>(options.kafka());
     props.putIfAbsent("client.id", "kafka-restore-" + options.restoreId() + "-" + role);
     return props;
+  }
+
+  JobMetrics metrics() {
+    return metrics;
   }
 
   void report(SourcePartition source, long position, long records, long bytes, boolean done) {

@@ -1,6 +1,7 @@
 package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.layout.BackupLayout;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,6 +28,7 @@ public final class RestoreOptions {
   private final int concurrency;
   private final int transactionRecords;
   private final Map<String, Object> kafka;
+  private final Object meterRegistry;
 
   private RestoreOptions(Builder b) {
     this.backupId = BackupLayout.checkBackupId(b.backupId);
@@ -44,6 +46,7 @@ public final class RestoreOptions {
     this.concurrency = b.concurrency;
     this.transactionRecords = b.transactionRecords;
     this.kafka = Map.copyOf(b.kafka);
+    this.meterRegistry = b.meterRegistry;
     if (!kafka.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("kafka property 'bootstrap.servers' is required");
     }
@@ -148,6 +151,11 @@ public final class RestoreOptions {
     return kafka;
   }
 
+  /** @return the Micrometer registry (a {@code MeterRegistry}), or null for no metrics */
+  Object meterRegistry() {
+    return meterRegistry;
+  }
+
   /** Builds {@link RestoreOptions}. */
   public static final class Builder {
     private final String backupId;
@@ -165,6 +173,7 @@ public final class RestoreOptions {
     private int concurrency = 4;
     private int transactionRecords = 20_000;
     private final Map<String, Object> kafka = new TreeMap<>();
+    private Object meterRegistry;
 
     private Builder(String backupId) {
       this.backupId = backupId;
@@ -303,6 +312,17 @@ public final class RestoreOptions {
      */
     public Builder kafka(Map<String, ?> properties) {
       this.kafka.putAll(properties);
+      return this;
+    }
+
+    /**
+     * Publishes the restore's metrics (records, bytes, transactions).
+     *
+     * @param registry a Micrometer registry (Micrometer is an optional dependency)
+     * @return this builder
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = registry;
       return this;
     }
 

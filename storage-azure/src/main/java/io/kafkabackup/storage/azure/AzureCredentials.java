@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -139,16 +140,20 @@ final class AzureCredentials {
     String identity = " client_id=" + clientId + " tenant_id=" + tenantId;
     switch (m) {
       case ACCOUNT_KEY: {
-        StorageSharedKeyCredential key = new StorageSharedKeyCredential(accountName, config.string(ACCOUNT_KEY).orElseThrow());
+        String accountKey = config.string(ACCOUNT_KEY).orElseThrow().trim();
+        requireBase64(config.fullName(ACCOUNT_KEY), accountKey, "an account key");
+        StorageSharedKeyCredential key = new StorageSharedKeyCredential(accountName, accountKey);
         return new Selection(m, "method=account-key account=" + accountName, b -> b.credential(key));
       }
       case SAS: {
         String sas = config.string(SAS_TOKEN).orElseThrow().trim();
+        requireSas(config.fullName(SAS_TOKEN), sas);
         AzureSasCredential credential = new AzureSasCredential(sas.startsWith("?") ? sas.substring(1) : sas);
         return new Selection(m, "method=sas", b -> b.credential(credential));
       }
       case CONNECTION_STRING: {
         String cs = config.string(CONNECTION_STRING).orElseThrow();
+        checkConnectionString(config.fullName(CONNECTION_STRING), cs);
         return new Selection(m, "method=connection-string", b -> b.connectionString(cs));
       }
       case WORKLOAD_IDENTITY: {
@@ -185,6 +190,54 @@ final class AzureCredentials {
         }
         TokenCredential credential = builder.build();
         return new Selection(Method.DEFAULT, "method=default-chain" + identity, b -> b.credential(credential));
+      }
+    }
+  }
+
+  /**
+   * A malformed secret is a configuration error at open, naming the key but never showing the value:
+   * sent as is, the SDK fails only on the first request, after its retries, with a plain runtime error.
+   */
+  private static void requireBase64(String key, String value, String what) {
+    try {
+      if (value.isEmpty() || Base64.getDecoder().decode(value).length == 0) {
+        throw new IllegalArgumentException("empty");
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfigurationException(key, key + ": not " + what + " (expected Base64; the value is not shown)");
+    }
+  }
+
+  private static void requireSas(String key, String sas) {
+    String query = sas.startsWith("?") ? sas.substring(1) : sas;
+    boolean signed = false;
+    boolean versioned = false;
+    for (String part : query.split("&")) {
+      signed |= part.startsWith("sig=") && part.length() > 4;
+      versioned |= part.startsWith("sv=") && part.length() > 3;
+    }
+    if (!signed || !versioned) {
+      throw new InvalidConfigurationException(key, key + ": not a shared access signature (expected a query string "
+          + "with sv= and sig=; the value is not shown)");
+    }
+  }
+
+  private static void checkConnectionString(String key, String connectionString) {
+    for (String part : connectionString.split(";")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new InvalidConfigurationException(key, key + ": not a connection string (expected Name=value pairs "
+            + "separated by ';'; the value is not shown)");
+      }
+      String name = part.substring(0, eq).trim();
+      String value = part.substring(eq + 1).trim();
+      if (name.equalsIgnoreCase("AccountKey")) {
+        requireBase64(key, value, "a connection string with a valid AccountKey");
+      } else if (name.equalsIgnoreCase("SharedAccessSignature")) {
+        requireSas(key, value);
       }
     }
   }

@@ -68,6 +68,26 @@ class AzureBlobBackendTest {
   }
 
   @Test
+  void malformedSecretsFailAtOpenNamingTheKeyButNeverTheValue() {
+    String badKey = "not-base64!!secret-" + "x".repeat(20);
+    InvalidConfigurationException key = invalid(config("storage.azure.account-key", badKey));
+    assertEquals("storage.azure.account-key", key.configKey().orElseThrow());
+    assertFalse(key.getMessage().contains(badKey), key.getMessage());
+
+    String badSas = "sv=2024-01-01&se=2030-01-01&sp=rw";
+    InvalidConfigurationException sas = invalid(config("storage.azure.account-key", null, "storage.azure.auth", "sas",
+        "storage.azure.sas-token", badSas));
+    assertEquals("storage.azure.sas-token", sas.configKey().orElseThrow());
+    assertFalse(sas.getMessage().contains(badSas), sas.getMessage());
+
+    String badConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=%%%secret%%%";
+    InvalidConfigurationException cs = invalid(config("storage.azure.account-key", null, "storage.azure.auth",
+        "connection-string", "storage.azure.connection-string", badConnection));
+    assertEquals("storage.azure.connection-string", cs.configKey().orElseThrow());
+    assertFalse(cs.getMessage().contains("%%%secret%%%"), cs.getMessage());
+  }
+
+  @Test
   void anAzureConfigNeverBecomesAnotherBackend() {
     Map<String, String> c = Map.of("storage.backend", "azure", "storage.azure.account-name", "acct");
     InvalidConfigurationException e = invalid(c);

@@ -15,6 +15,7 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=providers
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=memory
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=pipeline
  * </pre>
  *
  * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
@@ -48,8 +49,11 @@ public final class Bench {
         case "memory":
           table = MemoryProbe.run(settings());
           break;
+        case "pipeline":
+          table = PipelineBench.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

@@ -40,6 +40,8 @@ final class Fixture implements AutoCloseable {
   /** What the raw side of the small-object and partition workloads uses. */
   final String rawSmallLabel;
   final Target ours;
+  /** Our backend itself, for workloads above the storage layer (the backup pipeline). */
+  final StorageBackend backend;
   final Map<String, Target> rawUploads = new LinkedHashMap<>();
   final Map<String, Target> rawDownloads = new LinkedHashMap<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -58,6 +60,7 @@ final class Fixture implements AutoCloseable {
     StorageBackend backend = StorageBackends.builder().config(c).environment(Map.of()).open();
     resources.add(0, backend);
     this.ours = new OursTarget(backend);
+    this.backend = backend;
   }
 
   /** The raw cell the small-object and partition workloads use. */

@@ -26,6 +26,9 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -40,12 +43,14 @@ import org.apache.kafka.common.utils.Time;
 public final class KafkaBroker implements AutoCloseable {
   private final Path dir;
   private final int port;
+  private final int saslPort;
   private final KafkaRaftServer server;
   private final String clusterId;
 
-  private KafkaBroker(Path dir, int port, KafkaRaftServer server, String clusterId) {
+  private KafkaBroker(Path dir, int port, int saslPort, KafkaRaftServer server, String clusterId) {
     this.dir = dir;
     this.port = port;
+    this.saslPort = saslPort;
     this.server = server;
     this.clusterId = clusterId;
   }
@@ -66,10 +71,38 @@ public final class KafkaBroker implements AutoCloseable {
    * @return the running broker
    */
   public static KafkaBroker start(Map<String, String> overrides) {
+    return start(overrides, false);
+  }
+
+  /**
+   * Starts a broker with a second listener that requires SASL/SCRAM-SHA-256 (no TLS, loopback only),
+   * and creates a user for it. Clients reach it at {@link #saslBootstrapServers()}.
+   *
+   * @param user the SCRAM user to create
+   * @param password its password
+   * @return the running broker
+   */
+  public static KafkaBroker startWithScram(String user, String password) {
+    KafkaBroker broker = start(Map.of(), true);
+    try (Admin admin = broker.admin()) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), password))).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      broker.close();
+      throw new IllegalStateException("creating SCRAM user " + user + " failed: " + e.getMessage(), e);
+    }
+    return broker;
+  }
+
+  private static KafkaBroker start(Map<String, String> overrides, boolean scram) {
     try {
       Path dir = Files.createTempDirectory("kafka-broker-");
       int port = freePort();
       int controllerPort = freePort();
+      int saslPort = scram ? freePort() : -1;
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -91,6 +124,15 @@ public final class KafkaBroker implements AutoCloseable {
       props.put("auto.create.topics.enable", "false");
       props.put("log.cleaner.backoff.ms", "500");
       props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
+      if (scram) {
+        props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+        props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+        props.put("listener.security.protocol.map", props.get("listener.security.protocol.map")
+            + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+        props.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+        props.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+            "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+      }
       props.putAll(overrides);
       Path config = dir.resolve("server.properties");
       try (OutputStream out = Files.newOutputStream(config)) {
@@ -104,7 +146,7 @@ public final class KafkaBroker implements AutoCloseable {
       }
       KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
       server.startup();
-      KafkaBroker broker = new KafkaBroker(dir, port, server, clusterId);
+      KafkaBroker broker = new KafkaBroker(dir, port, saslPort, server, clusterId);
       broker.awaitReady();
       return broker;
     } catch (IOException e) {
@@ -144,6 +186,19 @@ public final class KafkaBroker implements AutoCloseable {
    */
   public String bootstrapServers() {
     return "127.0.0.1:" + port;
+  }
+
+  /**
+   * The SASL/SCRAM listener's address, on a broker started with {@link #startWithScram}.
+   *
+   * @return {@code 127.0.0.1:port}
+   * @throws IllegalStateException if the broker has no such listener
+   */
+  public String saslBootstrapServers() {
+    if (saslPort < 0) {
+      throw new IllegalStateException("this broker was started without a SASL listener");
+    }
+    return "127.0.0.1:" + saslPort;
   }
 
   /**

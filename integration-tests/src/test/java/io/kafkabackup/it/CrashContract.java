@@ -42,16 +42,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Jobs in their own JVMs killed with {@code kill -9} at random points while producers keep writing:
  * after resuming, every offset is in exactly one committed segment (backup) and every record is in the
- * target exactly once, in order (restore). The count of kills is bounded so the suite stays short.
+ * target exactly once, in order (restore). The count of kills is bounded so the suite stays short. Each
+ * subclass runs it on one provider's real server, which the forked jobs reach over loopback.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
-class CrashTest {
+abstract class CrashContract {
   private static final int KILLS = 4;
   private KafkaBroker broker;
   private KafkaBroker target;
   @TempDir
   Path dir;
+
+  /** A fresh, empty storage configuration; {@code name} tells tests of one class apart. */
+  protected abstract Map<String, String> storageConfig(String name);
 
   @BeforeAll
   void start() {
@@ -65,8 +69,9 @@ class CrashTest {
     target.close();
   }
 
-  private Map<String, String> settings(Path root, String job, KafkaBroker cluster, String backupId, String topic) {
-    Map<String, String> s = new HashMap<>(StorageUnderTest.filesystem(root));
+  private Map<String, String> settings(Map<String, String> storage, String job, KafkaBroker cluster, String backupId,
+      String topic) {
+    Map<String, String> s = new HashMap<>(storage);
     s.put("job", job);
     s.put("bootstrap", cluster.bootstrapServers());
     s.put("backup.id", backupId);
@@ -92,17 +97,17 @@ class CrashTest {
 
   @Test
   void aBackupKilledAtRandomPointsLosesAndRepeatsNoOffset() throws Exception {
-    Path root = dir.resolve("backup-kill");
+    Map<String, String> config = storageConfig("backup-kill");
     String topic = "crash-backup";
     broker.createTopic(topic, 4, Map.of());
     Random random = new Random();
     AtomicBoolean producing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+    try (StorageBackend storage = StorageUnderTest.open(config)) {
       Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, topic, 4, producing));
       for (int kill = 0; kill < KILLS; kill++) {
         long before = commits(storage, "crashy", topic, 4);
-        Process job = JobProcess.start(dir, settings(root, "backup", broker, "crashy", topic));
+        Process job = JobProcess.start(dir, settings(config, "backup", broker, "crashy", topic));
         await(() -> commits(storage, "crashy", topic, 4) > before + 2, "commits by run " + kill);
         TimeUnit.MILLISECONDS.sleep(random.nextInt(1500));
         job.destroyForcibly().waitFor();
@@ -128,15 +133,15 @@ class CrashTest {
 
   @Test
   void threeGroupInstancesWithOneKilledBackUpEveryOffsetOnce() throws Exception {
-    Path root = dir.resolve("group-kill");
+    Map<String, String> config = storageConfig("group-kill");
     String topic = "crash-group";
     broker.createTopic(topic, 6, Map.of());
     AtomicBoolean producing = new AtomicBoolean(true);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     List<Process> jobs = new ArrayList<>();
-    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+    try (StorageBackend storage = StorageUnderTest.open(config)) {
       Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, topic, 6, producing));
-      Map<String, String> s = settings(root, "backup", broker, "scaled", topic);
+      Map<String, String> s = settings(config, "backup", broker, "scaled", topic);
       s.put("group.id", "backup-scaled");
       for (int i = 0; i < 3; i++) {
         jobs.add(JobProcess.start(dir, s));
@@ -170,17 +175,17 @@ class CrashTest {
 
   @Test
   void aRestoreKilledAtRandomPointsProducesEveryRecordOnceInOrder() throws Exception {
-    Path root = dir.resolve("restore-kill");
+    Map<String, String> config = storageConfig("restore-kill");
     String topic = "crash-restore";
     int total = 24_000;
     broker.createTopic(topic, 4, Map.of());
     KafkaFixtures.producePlain(broker, topic, 4, total, 21);
     Random random = new Random();
     String restored = topic + "-restored";
-    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+    try (StorageBackend storage = StorageUnderTest.open(config)) {
       new BackupJob(storage, BackupOptions.builder("source", TopicSelection.of(topic)).kafka(broker.clientProperties())
           .segmentLimits(1024 * 1024, 2000, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
-      Map<String, String> s = settings(root, "restore", target, "source", topic);
+      Map<String, String> s = settings(config, "restore", target, "source", topic);
       s.put("target.topic", restored);
       long seen = 0;
       int kills = 0;

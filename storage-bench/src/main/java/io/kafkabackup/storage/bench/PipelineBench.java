@@ -1,0 +1,158 @@
+package io.kafkabackup.storage.bench;
+
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupOptions;
+import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.RestoreJob;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.RestoreResult;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import com.sun.management.OperatingSystemMXBean;
+import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The backup and restore pipeline on a real KRaft broker, next to its limits in the same run: a plain
+ * idempotent producer writing the records (what a restore can reach), a plain consumer reading them
+ * (what a backup can read), then the backup into each provider and the restore from it. Records of
+ * ~1 KiB with keys, 1 and 8 partitions.
+ *
+ * <p>System properties: {@code bench.pipelineMiB} (data per run, default 256), {@code bench.providers}.
+ */
+final class PipelineBench {
+  private static final int VALUE_BYTES = 1000;
+
+  private PipelineBench() {
+  }
+
+  static String run() throws Exception {
+    long mib = Long.getLong("bench.pipelineMiB", 256);
+    long records = mib * 1024 * 1024 / (VALUE_BYTES + 24);
+    List<String> providers = List.of(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
+    StringBuilder md = new StringBuilder("## Backup and restore pipeline\n\n")
+        .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per run, one KRaft broker on loopback; "
+            + "heap %d MiB. Rates in records/s and MB/s of record payload; CPU is process CPU seconds per GB.%n%n",
+            records, mib, Runtime.getRuntime().maxMemory() >> 20))
+        .append("| provider | partitions | producer (restore limit) | consumer (read limit) | backup | backup ÷ read limit "
+            + "| restore | restore ÷ producer | CPU s/GB backup / restore |\n|---|---|---|---|---|---|---|---|---|\n");
+    Path scratch = Files.createTempDirectory("bench-pipeline-");
+    try (KafkaBroker broker = KafkaBroker.start()) {
+      for (int partitions : new int[] {1, 8}) {
+        for (String provider : providers) {
+          String topic = "pipeline-" + provider + "-" + partitions;
+          broker.createTopic(topic, partitions, Map.of());
+          Rate produce = produce(broker, topic, partitions, records);
+          Rate consume = consume(broker, topic, partitions, records);
+          try (Fixture fixture = Fixture.open(provider.trim(), scratch)) {
+            long cpu0 = cpuNanos();
+            long t0 = System.nanoTime();
+            BackupResult backup = new BackupJob(fixture.backend, BackupOptions.builder(topic, TopicSelection.of(topic))
+                .kafka(broker.clientProperties()).build()).run();
+            Rate backupRate = new Rate(backup.records(), records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
+            cpu0 = cpuNanos();
+            t0 = System.nanoTime();
+            RestoreResult restore = new RestoreJob(fixture.backend, RestoreOptions.builder(topic)
+                .kafka(broker.clientProperties()).renameTopic(topic, topic + "-restored").build()).run();
+            Rate restoreRate = new Rate(restore.records(), restore.bytes(), System.nanoTime() - t0, cpuNanos() - cpu0);
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f |%n", provider,
+                partitions, produce, consume, backupRate, backupRate.perSecond() / consume.perSecond(), restoreRate,
+                restoreRate.perSecond() / produce.perSecond(), backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
+            System.out.println(md.substring(md.lastIndexOf("| " + provider)));
+          }
+        }
+      }
+    }
+    return md.toString();
+  }
+
+  private static long cpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  private static Rate produce(KafkaBroker broker, String topic, int partitions, long records) throws Exception {
+    Map<String, Object> p = broker.clientProperties();
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    p.put("enable.idempotence", true);
+    p.put("acks", "all");
+    p.put("linger.ms", 10);
+    p.put("batch.size", 256 * 1024);
+    p.put("compression.type", "lz4");
+    Random random = new Random(1);
+    byte[] value = new byte[VALUE_BYTES];
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      List<Future<RecordMetadata>> last = new ArrayList<>();
+      for (long i = 0; i < records; i++) {
+        random.nextBytes(value);
+        Future<RecordMetadata> f = producer.send(new ProducerRecord<>(topic, (int) (i % partitions),
+            ("key-" + (i % 10_000)).getBytes(), value.clone()));
+        if (i >= records - partitions) {
+          last.add(f);
+        }
+      }
+      producer.flush();
+      for (Future<RecordMetadata> f : last) {
+        f.get();
+      }
+    }
+    return new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
+  }
+
+  private static Rate consume(KafkaBroker broker, String topic, int partitions, long records) {
+    Map<String, Object> p = broker.clientProperties();
+    p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+    p.put("isolation.level", "read_committed");
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    long read = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int i = 0; i < partitions; i++) {
+        tps.add(new TopicPartition(topic, i));
+      }
+      consumer.assign(tps);
+      consumer.seekToBeginning(tps);
+      while (read < records) {
+        ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(500));
+        read += batch.count();
+      }
+    }
+    return new Rate(read, read * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
+  }
+
+  /** A measured rate. */
+  record Rate(long records, long bytes, long nanos, long cpuNanos) {
+    double perSecond() {
+      return records / (nanos / 1e9);
+    }
+
+    double cpuPerGb() {
+      return cpuNanos / 1e9 / (bytes / 1e9);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%,.0f rec/s, %.0f MB/s", perSecond(), bytes / (nanos / 1e9) / 1e6);
+    }
+  }
+}
