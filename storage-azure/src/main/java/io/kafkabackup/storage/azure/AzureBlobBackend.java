@@ -1,11 +1,10 @@
 package io.kafkabackup.storage.azure;
 
-import com.azure.core.http.HttpClient;
+import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
 import com.azure.core.http.rest.PagedIterable;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.rest.Response;
 import com.azure.core.util.Context;
-import com.azure.core.util.HttpClientOptions;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.storage.blob.BlobAsyncClient;
 import com.azure.storage.blob.BlobClient;
@@ -58,6 +57,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * A {@link StorageBackend} on Azure Blob Storage: one container, optionally below a prefix, holding
@@ -85,6 +85,8 @@ public final class AzureBlobBackend implements StorageBackend {
   private final BlobBatchClient batch;
   private final ExecutorService pool;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** This backend's own connection pool, so that close() releases every socket it opened. */
+  private final ConnectionProvider connections = ConnectionProvider.create("kafka-backup-azure", 500);
 
   AzureBlobBackend(AzureSettings settings) {
     this.settings = settings;
@@ -93,9 +95,9 @@ public final class AzureBlobBackend implements StorageBackend {
     BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
         // The operation timeout bounds each wait on the service here, in the HTTP client: passed to the
         // SDK's sync calls instead, it would move every call onto another thread to time it.
-        .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(settings.connectTimeout())
-            .setResponseTimeout(settings.operationTimeout()).setReadTimeout(settings.operationTimeout())
-            .setWriteTimeout(settings.operationTimeout())))
+        .httpClient(new NettyAsyncHttpClientBuilder().connectionProvider(connections)
+            .connectTimeout(settings.connectTimeout()).responseTimeout(settings.operationTimeout())
+            .readTimeout(settings.operationTimeout()).writeTimeout(settings.operationTimeout()).build())
         // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
         .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
         .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
@@ -314,6 +316,9 @@ public final class AzureBlobBackend implements StorageBackend {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       pool.shutdownNow();
+      // The SDK's HTTP client has no close: disposing its pool closes every connection now, rather
+      // than when the server (or a NAT or proxy in between) gives up on them.
+      connections.dispose();
     }
   }
 

@@ -31,6 +31,14 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** What the Azure backend does beyond the shared contract, against a real Azurite. */
 class AzureBlobBackendTest {
@@ -85,6 +93,59 @@ class AzureBlobBackendTest {
         "connection-string", "storage.azure.connection-string", badConnection));
     assertEquals("storage.azure.connection-string", cs.configKey().orElseThrow());
     assertFalse(cs.getMessage().contains("%%%secret%%%"), cs.getMessage());
+  }
+
+  @Test
+  void closeReleasesEverySocketTheBackendOpened() throws Exception {
+    long baseline = openSockets();
+    ExecutorService load = Executors.newFixedThreadPool(8);
+    try {
+      for (int cycle = 0; cycle < 20; cycle++) {
+        try (StorageBackend backend = AzureTestSupport.open(config())) {
+          List<Future<?>> done = new ArrayList<>();
+          for (int t = 0; t < 8; t++) {
+            int thread = t;
+            done.add(load.submit(() -> {
+              for (int i = 0; i < 3; i++) {
+                ObjectKey key = ObjectKey.of("close/" + thread + "-" + i);
+                backend.put(key, new byte[64 * 1024]);
+                backend.get(key);
+              }
+              return null;
+            }));
+          }
+          for (Future<?> f : done) {
+            f.get();
+          }
+          assertTrue(openSockets() > baseline, "the load opened connections");
+        }
+      }
+    } finally {
+      load.shutdownNow();
+    }
+    // Azurite drops idle connections after 5 s by itself; close() must not wait for that.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+    while (openSockets() > baseline && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(20);
+    }
+    assertTrue(openSockets() <= baseline, "sockets left open after close: " + (openSockets() - baseline));
+  }
+
+  /** Sockets this JVM holds open, from /proc/self/fd. */
+  private static long openSockets() throws IOException {
+    long n = 0;
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : (Iterable<Path>) fds::iterator) {
+        try {
+          if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
+            n++;
+          }
+        } catch (IOException e) {
+          // the descriptor closed while listing
+        }
+      }
+    }
+    return n;
   }
 
   @Test

@@ -51,7 +51,8 @@ final class PipelineBench {
             + "heap %d MiB. Rates in records/s and MB/s of record payload; CPU is process CPU seconds per GB.%n%n",
             records, mib, Runtime.getRuntime().maxMemory() >> 20))
         .append("| provider | partitions | producer (restore limit) | consumer (read limit) | backup | backup ÷ read limit "
-            + "| restore | restore ÷ producer | CPU s/GB backup / restore |\n|---|---|---|---|---|---|---|---|---|\n");
+            + "| restore | restore ÷ producer | CPU s/GB producer / consumer / backup / restore |\n"
+            + "|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-pipeline-");
     try (KafkaBroker broker = KafkaBroker.start()) {
       for (int partitions : new int[] {1, 8}) {
@@ -71,9 +72,10 @@ final class PipelineBench {
             RestoreResult restore = new RestoreJob(fixture.backend, RestoreOptions.builder(topic)
                 .kafka(broker.clientProperties()).renameTopic(topic, topic + "-restored").build()).run();
             Rate restoreRate = new Rate(restore.records(), restore.bytes(), System.nanoTime() - t0, cpuNanos() - cpu0);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f |%n", provider,
-                partitions, produce, consume, backupRate, backupRate.perSecond() / consume.perSecond(), restoreRate,
-                restoreRate.perSecond() / produce.perSecond(), backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f |%n",
+                provider, partitions, produce, consume, backupRate, backupRate.perSecond() / consume.perSecond(),
+                restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
+                backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
             System.out.println(md.substring(md.lastIndexOf("| " + provider)));
           }
         }
