@@ -58,6 +58,10 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.resources.ConnectionProvider;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
+import com.azure.core.util.Configuration;
+import java.util.Locale;
 
 /**
  * A {@link StorageBackend} on Azure Blob Storage: one container, optionally below a prefix, holding
@@ -101,7 +105,8 @@ public final class AzureBlobBackend implements StorageBackend {
         // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
         .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
         .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
-        .addPolicy(new RestCallObserver(settings.meterRegistry()));
+        .addPolicy(new RestCallObserver(settings.meterRegistry()))
+        .httpLogOptions(logOptions());
     credential.apply().accept(builder);
     if (settings.endpoint() != null) {
       builder.endpoint(settings.endpoint().toString());
@@ -310,6 +315,34 @@ public final class AzureBlobBackend implements StorageBackend {
       throw translate(e, "copy", source + " -> " + target);
     }
     return stat(target);
+  }
+
+  /**
+   * The SDK's HTTP logging at the level the environment asks for ({@code AZURE_HTTP_LOG_DETAIL_LEVEL}),
+   * with the storage SDK's redaction lists, but never bodies: a Blob Batch body holds every sub-request's
+   * query string (a SAS {@code sig=}) and signed {@code Authorization} header, which the SDK does not
+   * redact. Headers and URLs are still logged, with their secrets redacted.
+   */
+  static HttpLogOptions logOptions() {
+    HttpLogOptions options = BlobServiceClientBuilder.getDefaultHttpLogOptions();
+    String configured = Configuration.getGlobalConfiguration().get(Configuration.PROPERTY_AZURE_HTTP_LOG_DETAIL_LEVEL);
+    HttpLogDetailLevel level = HttpLogDetailLevel.NONE;
+    if (configured != null) {
+      switch (configured.trim().toLowerCase(Locale.ROOT)) {
+        case "basic":
+          level = HttpLogDetailLevel.BASIC;
+          break;
+        case "headers":
+        case "body":
+        case "body_and_headers":
+        case "bodyandheaders":
+          level = HttpLogDetailLevel.HEADERS;
+          break;
+        default:
+          break;
+      }
+    }
+    return options.setLogLevel(level);
   }
 
   @Override

@@ -117,6 +117,18 @@ class AzureAuthenticationTest {
     backend.delete(key);
   }
 
+  /** A Blob Batch delete: its body carries a signed sub-request per key. */
+  private static void batchDelete(StorageBackend backend) {
+    List<ObjectKey> keys = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ObjectKey key = ObjectKey.of("batch-" + UUID.randomUUID());
+      backend.put(key, new byte[] {1});
+      keys.add(key);
+    }
+    backend.deleteAll(keys);
+    keys.forEach(k -> assertFalse(backend.exists(k)));
+  }
+
   private static OidcStandIn.TokenRequest lastTokenRequest() {
     List<OidcStandIn.TokenRequest> all = idp.tokenRequests();
     return all.get(all.size() - 1);
@@ -273,6 +285,7 @@ class AzureAuthenticationTest {
         try (StorageBackend b = open(flow, Map.of())) {
           texts.add(b.toString());
           roundTrip(b);
+          batchDelete(b);
         }
       }
       idp.expectSecret("not-" + clientSecret);
