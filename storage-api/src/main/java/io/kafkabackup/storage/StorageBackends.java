@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -296,7 +295,7 @@ public final class StorageBackends {
     if (provider == null) {
       throw new InvalidConfigurationException(BACKEND, BACKEND + "=" + type + ": no provider of type '" + type
           + "' on the classpath (add its module, e.g. storage-" + type + "); providers found: " + types
-          + closest(type, byType.keySet()).map(s -> "; did you mean '" + s + "'?").orElse(""));
+          + ConfigKey.closest(type, byType.keySet()).map(s -> "; did you mean '" + s + "'?").orElse(""));
     }
     return provider;
   }
@@ -317,7 +316,7 @@ public final class StorageBackends {
       List<String> candidates = new ArrayList<>(known);
       providers.forEach(p -> p.configKeys().forEach(k -> candidates.add(k.fullName(p.type()))));
       throw new InvalidConfigurationException(key, "unknown configuration key '" + key + "'"
-          + closest(key, candidates).map(s -> "; did you mean '" + s + "'?").orElse("")
+          + ConfigKey.closest(key, candidates).map(s -> "; did you mean '" + s + "'?").orElse("")
           + "; keys of storage.backend=" + selected.type() + ": " + known);
     }
   }
@@ -337,39 +336,6 @@ public final class StorageBackends {
     } catch (ClassNotFoundException | LinkageError e) {
       return false;
     }
-  }
-
-  /** The candidate closest to {@code text} by edit distance, if it is plausibly a typo of it. */
-  static Optional<String> closest(String text, Iterable<String> candidates) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String c : candidates) {
-      int d = editDistance(text, c);
-      if (d < bestDistance) {
-        best = c;
-        bestDistance = d;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, text.length() / 4) ? Optional.of(best) : Optional.empty();
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 
   /** Keeps every Micrometer reference in one class, loaded only when Micrometer is present. */

@@ -248,6 +248,46 @@ public final class ConfigKey {
   }
 
   /**
+   * The candidate closest to {@code text} by edit distance, if it is plausibly a typo of it: the
+   * "did you mean" of every configuration error.
+   *
+   * @param text what was written
+   * @param candidates the names that would have been accepted
+   * @return the closest candidate within an edit distance of max(2, length / 4), or empty
+   */
+  public static Optional<String> closest(String text, Iterable<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = editDistance(text, c);
+      if (d < bestDistance) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, text.length() / 4) ? Optional.of(best) : Optional.empty();
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /**
    * Parses a duration as configuration values write it: {@code 500ms}, {@code 30s}, {@code 5m},
    * {@code 2h}, {@code 7d} or ISO-8601 ({@code PT5M}).
    *
