@@ -39,6 +39,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the Azure backend does beyond the shared contract, against a real Azurite. */
 class AzureBlobBackendTest {
@@ -146,6 +153,38 @@ class AzureBlobBackendTest {
       }
     }
     return n;
+  }
+
+  @Test
+  void blobBatchBodiesNeverReachTheSdksHttpLogEvenAtBodyAndHeaders(@TempDir Path dir) throws Exception {
+    String sas = container.generateSas(new BlobServiceSasSignatureValues(OffsetDateTime.now().plusHours(1),
+        BlobContainerSasPermission.parse("racwdl")));
+    String signature = sas.replaceAll(".*sig=([^&]+).*", "$1");
+    Path log = dir.resolve("probe.log");
+    // A JVM of its own, with the SDK's logging configured from its environment at start, as a user's is.
+    ProcessBuilder probe = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), BatchLoggingProbe.class.getName(),
+        AZURITE.endpoint().blobEndpoint().toString(), AZURITE.endpoint().accountName(), AZURITE.endpoint().accountKey(),
+        container.getBlobContainerName(), sas).redirectErrorStream(true).redirectOutput(log.toFile());
+    probe.environment().put("AZURE_HTTP_LOG_DETAIL_LEVEL", "body_and_headers");
+    Process process = probe.start();
+    assertTrue(process.waitFor(120, TimeUnit.SECONDS), "the probe finishes");
+    String output = Files.readString(log);
+    assertEquals(0, process.exitValue(), output);
+    assertTrue(output.contains("probe finished"), output);
+    // Reactor Netty's own DEBUG URI logging is the documented exception (docs/azure-authentication.md).
+    List<String> events = Arrays.stream(output.split(BatchLoggingProbe.SEPARATOR))
+        .filter(e -> !e.strip().matches("(?s)(TRACE|DEBUG) (reactor\\.netty|io\\.netty)\\..*")).toList();
+    assertTrue(events.stream().anyMatch(e -> e.contains("submitBatch") || e.contains("comp=batch")),
+        "the SDK logged the batch requests");
+    for (String event : events) {
+      for (String secret : List.of(AZURITE.endpoint().accountKey(), signature,
+          URLDecoder.decode(signature, StandardCharsets.UTF_8))) {
+        int at = event.indexOf(secret);
+        assertTrue(at < 0, () -> "a secret leaked: ..." + event.substring(Math.max(0, at - 300), at) + "<secret>");
+      }
+      assertFalse(event.matches("(?s).*SharedKey [a-z0-9]+:[A-Za-z0-9+/=]{20,}.*"), "a signed Authorization header leaked");
+    }
   }
 
   @Test
