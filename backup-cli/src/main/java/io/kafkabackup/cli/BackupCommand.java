@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kafka-backup backup}: runs a backup job. */
@@ -42,9 +43,8 @@ final class BackupCommand extends CliCommand {
   Integer workers;
   @Option(names = "--group-id", description = "Scale out: instances with the same group share partitions (backup.group-id).")
   String groupId;
-  @Option(names = "--progress-interval", defaultValue = "10s",
-      description = "How often progress is printed when standard error is not a terminal.")
-  String progressInterval;
+  @Mixin
+  ProgressOptions progressOptions = new ProgressOptions();
 
   @Override
   public Integer call() {
@@ -75,7 +75,6 @@ final class BackupCommand extends CliCommand {
     }
     b.groupId(groupId != null ? groupId : s.string("group-id").orElse(null));
     BackupOptions options = b.build();
-    Duration interval = Enums.duration("--progress-interval", progressInterval);
     try (StorageBackend storage = ctx.openStorage()) {
       BackupJob job = new BackupJob(storage, options);
       CountDownLatch finished = new CountDownLatch(1);
@@ -89,8 +88,7 @@ final class BackupCommand extends CliCommand {
       }, "kafka-backup-sigterm");
       Runtime.getRuntime().addShutdownHook(hook);
       BackupResult result;
-      try (ProgressPrinter progress = new ProgressPrinter("backup " + backupId, job::progress, root().stderr,
-          System.console() != null, interval)) {
+      try (ProgressPrinter progress = progressOptions.start("backup " + backupId, job::progress, root())) {
         result = job.run();
       } finally {
         finished.countDown();

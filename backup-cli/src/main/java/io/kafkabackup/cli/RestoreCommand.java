@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code kafka-backup restore}: restores a backup exactly once. */
@@ -25,9 +26,8 @@ final class RestoreCommand extends CliCommand {
   boolean dryRun;
   @Option(names = "--apply-group-offsets", description = "After the restore, set the backed-up consumer groups' offsets.")
   boolean applyGroupOffsets;
-  @Option(names = "--progress-interval", defaultValue = "10s",
-      description = "How often progress is printed when standard error is not a terminal.")
-  String progressInterval;
+  @Mixin
+  ProgressOptions progressOptions = new ProgressOptions();
 
   @Override
   public Integer call() {
@@ -45,8 +45,7 @@ final class RestoreCommand extends CliCommand {
         return ExitCode.OK;
       }
       RestoreResult result;
-      try (ProgressPrinter progress = new ProgressPrinter("restore " + options.restoreId(), job::progress,
-          root().stderr, System.console() != null, Enums.duration("--progress-interval", progressInterval))) {
+      try (ProgressPrinter progress = progressOptions.start("restore " + options.restoreId(), job::progress, root())) {
         result = job.run();
       }
       if (json()) {

@@ -24,8 +24,10 @@ import io.kafkabackup.storage.StorageBackend;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -299,8 +301,9 @@ public final class BackupCatalog {
       LOG.info("prune: deleted backup {} ({} objects)", deletion.backupId(), keys.size() + 1);
     }
     List<ObjectKey> orphans = new ArrayList<>();
+    Map<String, Set<String>> logs = new HashMap<>();
     for (String name : plan.orphans()) {
-      if (!isReferenced(name)) {
+      if (!isReferenced(name, logs)) {
         orphans.add(ObjectKey.of(name));
       }
     }
@@ -324,15 +327,17 @@ public final class BackupCatalog {
     return result;
   }
 
-  private boolean isReferenced(String segmentKey) {
+  /** Whether a commit names the segment; {@code logs} caches each partition's referenced keys. */
+  private boolean isReferenced(String segmentKey, Map<String, Set<String>> logs) {
     // {id}/topics/{topic}/{partition}/segments/{name}
     String[] parts = segmentKey.split("/");
     if (parts.length != 6) {
       return false;
     }
-    SourcePartition partition = new SourcePartition(parts[2], Integer.parseInt(parts[3]));
-    return PartitionLog.read(storage, parts[0], partition).segments().stream()
-        .anyMatch(s -> s.key().equals(segmentKey));
+    Set<String> referenced = logs.computeIfAbsent(parts[0] + "/" + parts[2] + "/" + parts[3], k ->
+        PartitionLog.read(storage, parts[0], new SourcePartition(parts[2], Integer.parseInt(parts[3]))).segments()
+            .stream().map(SegmentEntry::key).collect(Collectors.toSet()));
+    return referenced.contains(segmentKey);
   }
 
   private List<String> backupIds() {

@@ -314,10 +314,6 @@ public final class BackupJob {
     return options.mode() == BackupMode.SNAPSHOT;
   }
 
-  int maxPartitionFailures() {
-    return 10;
-  }
-
   long endOffset(TopicPartition tp) {
     return endOffsets.getOrDefault(tp, Long.MAX_VALUE);
   }

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class BackupWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /** Consecutive failures of one partition after which the job gives up. */
+  private static final int MAX_PARTITION_FAILURES = 10;
 
   private final BackupJob job;
   private final KafkaConsumer<byte[], byte[]> consumer;
@@ -182,7 +184,7 @@ final class BackupWorker implements Runnable {
   private void failed(TopicPartition tp, RuntimeException cause) {
     PartitionBackup backup = owned.get(tp);
     int count = failures.merge(tp, 1, Integer::sum);
-    if (count > job.maxPartitionFailures()) {
+    if (count > MAX_PARTITION_FAILURES) {
       throw new IllegalStateException("backup " + job.options().backupId() + " partition " + tp + " failed " + count
           + " times in a row: " + cause.getMessage(), cause);
     }

@@ -48,8 +48,4 @@ final class KafkaRecords {
   static SourcePartition source(TopicPartition tp) {
     return new SourcePartition(tp.topic(), tp.partition());
   }
-
-  static TopicPartition kafka(SourcePartition p) {
-    return new TopicPartition(p.topic(), p.partition());
-  }
 }

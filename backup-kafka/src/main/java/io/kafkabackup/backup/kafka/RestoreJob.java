@@ -92,11 +92,12 @@ public final class RestoreJob {
    */
   public RestorePlan plan() {
     try (Admin a = Admin.create(clientProperties("admin"))) {
-      return plan(a);
+      return plan(a, new HashMap<>());
     }
   }
 
-  private RestorePlan plan(Admin a) {
+  /** Plans, keeping each selected partition's state in {@code states} so a run reads every log once. */
+  private RestorePlan plan(Admin a, Map<SourcePartition, PartitionState> states) {
     BackupCatalog catalog = new BackupCatalog(storage);
     catalog.descriptor(options.backupId());
     List<String> backedUp = catalog.topics(options.backupId());
@@ -145,6 +146,7 @@ public final class RestoreJob {
           description.configs()));
       for (SourcePartition partition : partitions) {
         PartitionState state = PartitionLog.read(storage, options.backupId(), partition);
+        states.put(partition, state);
         List<SegmentEntry> selected = state.segments().stream().filter(s -> overlaps(s)).collect(Collectors.toList());
         partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), selected.size(),
             selected.stream().mapToLong(SegmentEntry::recordCount).sum(),
@@ -171,7 +173,8 @@ public final class RestoreJob {
     long started = System.nanoTime();
     try (Admin a = Admin.create(clientProperties("admin"))) {
       this.admin = a;
-      RestorePlan plan = plan(a);
+      Map<SourcePartition, PartitionState> states = new HashMap<>();
+      RestorePlan plan = plan(a, states);
       createTopics(a, plan);
       Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition();
       ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
@@ -187,7 +190,7 @@ public final class RestoreJob {
         SourcePartition source = new SourcePartition(p.topic(), p.partition());
         progress.put(source, new PartitionProgress(p.topic(), p.partition(), -1, -1, 0, 0, false));
         PartitionRestore restore = new PartitionRestore(this, source, options.targetTopic(p.topic()),
-            targetCounts.get(p.topic()), PartitionLog.read(storage, options.backupId(), source),
+            targetCounts.get(p.topic()), states.get(source),
             groupOffsets.getOrDefault(source.toString(), Set.of()));
         restores.add(restore);
         tasks.add(pool.submit(restore::run));
