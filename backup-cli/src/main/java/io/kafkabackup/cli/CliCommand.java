@@ -24,7 +24,8 @@ abstract class CliCommand implements Callable<Integer> {
       throw new ConfigException("--output: expected table or json, got '" + output + "'");
     }
     KafkaBackupCli root = root();
-    return new CliContext(common, root.env, new PrintWriter(root.stdout, true, StandardCharsets.UTF_8));
+    return new CliContext(common, root.env, root.presetStorage, new PrintWriter(root.stdout, true,
+        StandardCharsets.UTF_8));
   }
 
   KafkaBackupCli root() {

@@ -21,10 +21,12 @@ final class CliContext {
   final Map<String, String> env;
   final PrintWriter out;
   private final CommonOptions common;
+  private final Map<String, String> presetStorage;
 
-  CliContext(CommonOptions common, Map<String, String> env, PrintWriter out) {
+  CliContext(CommonOptions common, Map<String, String> env, Map<String, String> presetStorage, PrintWriter out) {
     this.common = common;
     this.env = env;
+    this.presetStorage = presetStorage;
     this.out = out;
     this.file = common.config == null ? ConfigFile.empty() : ConfigFile.load(common.config, env);
   }
@@ -33,9 +35,10 @@ final class CliContext {
     return file.section(name);
   }
 
-  /** The storage.* keys from the file and {@code --storage}, flags last. */
+  /** The storage.* keys: plugin mode's, then the file's, then {@code --storage}'s. */
   Map<String, String> storageConfig() {
-    Map<String, String> config = new TreeMap<>(StorageSection.resolve(file.section("storage"), common.secretDir, env));
+    Map<String, String> config = new TreeMap<>(presetStorage);
+    config.putAll(StorageSection.resolve(file.section("storage"), common.secretDir, env));
     common.storage.forEach((k, v) -> config.put(k.startsWith("storage.") ? k : "storage." + k, v));
     if (!config.containsKey("storage.backend")) {
       throw new ConfigException(file.source() + ": storage.backend is required (storage: backend: filesystem|s3|azure,"

@@ -10,6 +10,8 @@ public final class ExitCode {
   public static final int CONFIG = 2;
   /** {@code verify} ran and found problems in the backup. */
   public static final int VERIFY_PROBLEMS = 3;
+  /** {@code cache restore --fail-on-miss} found no entry. */
+  public static final int CACHE_MISS = 4;
 
   private ExitCode() {
   }

@@ -1,6 +1,7 @@
 package io.kafkabackup.cli;
 
 import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.cache.CacheException;
 import io.kafkabackup.storage.StorageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -19,19 +20,24 @@ import picocli.CommandLine.Command;
 @Command(name = "kafka-backup", mixinStandardHelpOptions = true, versionProvider = KafkaBackupCli.Version.class,
     description = "Back up Kafka topics to a filesystem, S3 or Azure Blob Storage and restore them exactly once.",
     subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DescribeCommand.class,
-        VerifyCommand.class, PruneCommand.class, GroupsCommand.class, ConfigCommand.class,
+        VerifyCommand.class, PruneCommand.class, GroupsCommand.class, CacheCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error, 3 verification found problems.",
+    footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error, 3 verification found problems,",
+        "4 cache miss with --fail-on-miss.",
         "Docs: docs/cli.md"})
 public final class KafkaBackupCli implements Runnable {
   final Map<String, String> env;
   final PrintStream stdout;
   final PrintStream stderr;
+  /** Storage settings that come before the file's and the flags' (plugin mode's). */
+  final Map<String, String> presetStorage;
 
-  private KafkaBackupCli(Map<String, String> env, PrintStream stdout, PrintStream stderr) {
+  private KafkaBackupCli(Map<String, String> env, PrintStream stdout, PrintStream stderr,
+      Map<String, String> presetStorage) {
     this.env = env;
     this.stdout = stdout;
     this.stderr = stderr;
+    this.presetStorage = presetStorage;
   }
 
   /**
@@ -44,7 +50,8 @@ public final class KafkaBackupCli implements Runnable {
   }
 
   /**
-   * Runs the command line in this JVM.
+   * Runs the command line in this JVM. With no arguments and {@code PLUGIN_REBUILD}, {@code PLUGIN_RESTORE}
+   * or {@code PLUGIN_FLUSH} in {@code env}, runs as a drone-cache compatible plugin step.
    *
    * @param args the arguments
    * @param env the environment ({@code ${VAR}} in the file, secrets, provider credentials)
@@ -53,8 +60,21 @@ public final class KafkaBackupCli implements Runnable {
    * @return the exit code
    */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    Map<String, String> preset = Map.of();
+    if (PluginMode.requested(args, env)) {
+      PluginMode.Invocation plugin;
+      try {
+        plugin = PluginMode.from(env);
+      } catch (ConfigException e) {
+        err.println("configuration error: " + e.getMessage());
+        return ExitCode.CONFIG;
+      }
+      plugin.notes().forEach(out::println);
+      args = plugin.args().toArray(String[]::new);
+      preset = plugin.storage();
+    }
     configureLogging(args);
-    CommandLine cli = new CommandLine(new KafkaBackupCli(env, out, err));
+    CommandLine cli = new CommandLine(new KafkaBackupCli(env, out, err, preset));
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -63,7 +83,7 @@ public final class KafkaBackupCli implements Runnable {
         return ExitCode.CONFIG;
       }
       if (e instanceof BackupException || e instanceof StorageException || e instanceof KafkaException
-          || e instanceof IllegalArgumentException) {
+          || e instanceof CacheException || e instanceof IllegalArgumentException) {
         commandLine.getErr().println("error: " + e.getMessage());
         return e instanceof IllegalArgumentException ? ExitCode.CONFIG : ExitCode.FAILED;
       }
@@ -95,7 +115,7 @@ public final class KafkaBackupCli implements Runnable {
    * @return the command object
    */
   static KafkaBackupCli forInspection(Map<String, String> env) {
-    return new KafkaBackupCli(env, System.out, System.err);
+    return new KafkaBackupCli(env, System.out, System.err, Map.of());
   }
 
   @Override
