@@ -26,7 +26,7 @@ final class PluginMode {
       "PLUGIN_LOCAL_ROOT", "PLUGIN_REMOTE_ROOT", "PLUGIN_BACKEND", "PLUGIN_BUCKET", "PLUGIN_REGION", "PLUGIN_ENDPOINT",
       "PLUGIN_PATH_STYLE", "PLUGIN_ACCESS_KEY", "PLUGIN_SECRET_KEY", "PLUGIN_ACCOUNT_NAME", "PLUGIN_ACCOUNT_KEY",
       "PLUGIN_CONTAINER", "PLUGIN_AZURE_BLOB_STORAGE_URL", "PLUGIN_AZURE_OIDC_TOKEN", "PLUGIN_OIDC_TOKEN_ID",
-      "PLUGIN_AZURE_TENANT_ID", "PLUGIN_AZURE_CLIENT_ID", "PLUGIN_AZURE_CLIENT_SECRET", "PLUGIN_AZURE_AUTHORITY_HOST",
+      "PLUGIN_AZURE_TENANT_ID", "PLUGIN_AZURE_CLIENT_ID", "PLUGIN_AZURE_CLIENT_SECRET",
       "PLUGIN_CREATE_CONTAINER", "PLUGIN_FILESYSTEM_CACHE_ROOT", "PLUGIN_DEBUG");
 
   /**
@@ -147,7 +147,6 @@ final class PluginMode {
     Optional<String> key = value("PLUGIN_ACCOUNT_KEY");
     Optional<String> client = value("PLUGIN_AZURE_CLIENT_ID", "AZURE_CLIENT_ID");
     Optional<String> tenant = value("PLUGIN_AZURE_TENANT_ID", "AZURE_TENANT_ID");
-    value("PLUGIN_AZURE_AUTHORITY_HOST").ifPresent(h -> storage.put("storage.azure.authority-host", h));
     String method;
     if (token.isPresent() || secret.isPresent()) {
       if (client.isEmpty() || tenant.isEmpty()) {

@@ -18,6 +18,8 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.testkit.AzuriteServer;
+import io.kafkabackup.storage.testkit.LoopbackTls;
+import io.kafkabackup.storage.testkit.OidcStandIn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +61,7 @@ class AzureAuthenticationTest {
     LoopbackTls tls = LoopbackTls.create(dir);
     tls.trustInThisJvm();
     idp = new OidcStandIn(tls.serverContext(), TENANT, CLIENT_ID);
-    azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).httpsPfx(tls.keyStore, LoopbackTls.PASSWORD)
+    azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).httpsPfx(tls.keyStore(), LoopbackTls.PASSWORD)
         .oauth().start();
     admin = new BlobServiceClientBuilder().endpoint(azurite.endpoint().blobEndpoint().toString())
         .credential(new StorageSharedKeyCredential(azurite.endpoint().accountName(), azurite.endpoint().accountKey()))

@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.azure;
+package io.kafkabackup.storage.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -28,9 +28,18 @@ import javax.net.ssl.SSLContext;
  * endpoint checks the client id and the assertion or secret against what the test expects, and issues
  * a bearer token (a JWT with storage audience and an Entra issuer, as Azurite's OAuth mode checks).
  */
-final class OidcStandIn implements AutoCloseable {
-  /** What the token endpoint saw, without the secret values. */
-  record TokenRequest(String grantType, String clientId, String scope, boolean assertionMatched, boolean secretMatched,
+public final class OidcStandIn implements AutoCloseable {
+  /**
+   * What the token endpoint saw, without the secret values.
+   *
+   * @param grantType the OAuth grant type
+   * @param clientId the client id sent
+   * @param scope the scope asked for
+   * @param assertionMatched whether the client assertion was the expected one
+   * @param secretMatched whether the client secret was the expected one
+   * @param issuedToken the bearer token issued, or {@code null} when refused
+   */
+  public record TokenRequest(String grantType, String clientId, String scope, boolean assertionMatched, boolean secretMatched,
       String issuedToken) {
   }
 
@@ -43,7 +52,15 @@ final class OidcStandIn implements AutoCloseable {
   private volatile Duration tokenLifetime = Duration.ofHours(1);
   private final List<String> paths = Collections.synchronizedList(new ArrayList<>());
 
-  OidcStandIn(SSLContext tls, String tenant, String clientId) throws IOException {
+  /**
+   * Starts the stand-in on a free loopback port.
+   *
+   * @param tls the server's TLS context ({@link LoopbackTls#serverContext()})
+   * @param tenant the tenant id whose endpoints are served
+   * @param clientId the client id tokens are issued to
+   * @throws IOException if no port can be bound
+   */
+  public OidcStandIn(SSLContext tls, String tenant, String clientId) throws IOException {
     this.tenant = tenant;
     this.clientId = clientId;
     this.server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -52,31 +69,61 @@ final class OidcStandIn implements AutoCloseable {
     server.start();
   }
 
-  String authorityHost() {
+  /**
+   * The authority host to configure ({@code AZURE_AUTHORITY_HOST}).
+   *
+   * @return {@code https://127.0.0.1:port/}
+   */
+  public String authorityHost() {
     return "https://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 
-  void expectAssertion(Supplier<String> assertion) {
+  /**
+   * Accepts client-assertion requests whose assertion is what {@code assertion} returns at that moment.
+   *
+   * @param assertion the expected assertion (an OIDC or federated token)
+   */
+  public void expectAssertion(Supplier<String> assertion) {
     this.expectedAssertion = assertion;
     this.expectedSecret = null;
   }
 
-  void expectSecret(String secret) {
+  /**
+   * Accepts client-secret requests with this secret instead.
+   *
+   * @param secret the expected client secret
+   */
+  public void expectSecret(String secret) {
     this.expectedSecret = secret;
     this.expectedAssertion = () -> null;
   }
 
-  void tokenLifetime(Duration lifetime) {
+  /**
+   * Sets the lifetime of tokens issued from now on.
+   *
+   * @param lifetime the lifetime
+   */
+  public void tokenLifetime(Duration lifetime) {
     this.tokenLifetime = lifetime;
   }
 
-  List<TokenRequest> tokenRequests() {
+  /**
+   * Every token request so far.
+   *
+   * @return a copy, oldest first
+   */
+  public List<TokenRequest> tokenRequests() {
     synchronized (tokenRequests) {
       return new ArrayList<>(tokenRequests);
     }
   }
 
-  List<String> paths() {
+  /**
+   * Every request's method and path so far.
+   *
+   * @return a copy, oldest first
+   */
+  public List<String> paths() {
     synchronized (paths) {
       return new ArrayList<>(paths);
     }

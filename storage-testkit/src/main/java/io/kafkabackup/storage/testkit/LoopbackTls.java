@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.azure;
+package io.kafkabackup.storage.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
@@ -17,18 +18,27 @@ import javax.net.ssl.SSLContext;
  * identity library reach the HTTPS stand-ins exactly as they reach real endpoints; call it before the
  * JVM first uses TLS.
  */
-final class LoopbackTls {
-  static final String PASSWORD = "changeit-test";
+public final class LoopbackTls {
+  /** The password of both stores. */
+  public static final String PASSWORD = "changeit-test";
 
-  final Path keyStore;
-  final Path trustStore;
+  private final Path keyStore;
+  private final Path trustStore;
 
   private LoopbackTls(Path keyStore, Path trustStore) {
     this.keyStore = keyStore;
     this.trustStore = trustStore;
   }
 
-  static LoopbackTls create(Path dir) throws IOException, InterruptedException {
+  /**
+   * Makes the key pair, certificate and trust store in {@code dir}.
+   *
+   * @param dir where the stores are written
+   * @return the stores
+   * @throws IOException if keytool fails
+   * @throws InterruptedException if interrupted while keytool runs
+   */
+  public static LoopbackTls create(Path dir) throws IOException, InterruptedException {
     Path keyStore = dir.resolve("server.p12");
     Path cert = dir.resolve("server.crt");
     Path trustStore = dir.resolve("trust.p12");
@@ -42,13 +52,30 @@ final class LoopbackTls {
     return new LoopbackTls(keyStore, trustStore);
   }
 
-  void trustInThisJvm() {
+  /**
+   * The server's key store (PKCS12, {@link #PASSWORD}), as Azurite's {@code --pfx} takes it.
+   *
+   * @return the key store's path
+   */
+  public Path keyStore() {
+    return keyStore;
+  }
+
+  /** Makes the trust store this JVM's default; call before the JVM first uses TLS. */
+  public void trustInThisJvm() {
     System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
     System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
     System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
   }
 
-  SSLContext serverContext() throws IOException, GeneralSecurityException {
+  /**
+   * A server TLS context presenting the certificate.
+   *
+   * @return the context
+   * @throws IOException if the key store cannot be read
+   * @throws GeneralSecurityException if the key store is unusable
+   */
+  public SSLContext serverContext() throws IOException, GeneralSecurityException {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keyStore)) {
       ks.load(in, PASSWORD.toCharArray());
@@ -61,7 +88,7 @@ final class LoopbackTls {
   }
 
   private static void keytool(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
