@@ -26,11 +26,12 @@ import java.util.concurrent.ExecutorService;
  * conditional GETs from the byte the reader reached.
  */
 final class BlobDownloadStream extends RangeReadStream {
-  private static final DownloadRetryOptions RESUME = new DownloadRetryOptions().setMaxRetryRequests(5);
   /** The streaming GET is resumed by {@link RangeReadStream}, when the reader reaches the break. */
   private static final DownloadRetryOptions NO_RESUME = new DownloadRetryOptions().setMaxRetryRequests(0);
 
   private final AzureBlobBackend backend;
+  /** A broken ranged GET is resumed as often as storage.azure.max-retries allows any request to be retried. */
+  private final DownloadRetryOptions resume;
   private final BlobClientBase blob;
   private final BlobAsyncClient asyncBlob;
 
@@ -43,6 +44,7 @@ final class BlobDownloadStream extends RangeReadStream {
       ByteRange range, AzureSettings settings, ExecutorService pool) {
     super(key, (int) settings.downloadBlockSize(), settings.downloadConcurrency(), pool);
     this.backend = backend;
+    this.resume = new DownloadRetryOptions().setMaxRetryRequests(settings.maxRetries());
     this.blob = blob;
     this.asyncBlob = asyncBlob;
     start(range);
@@ -69,7 +71,7 @@ final class BlobDownloadStream extends RangeReadStream {
     Sink sink = new Sink(new byte[Math.min(length, 64 * 1024)], length);
     BlobDownloadResponse response;
     try {
-      response = blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length), RESUME, null, false,
+      response = blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) length), resume, null, false,
           null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 416 && wholeObject) {
@@ -87,7 +89,7 @@ final class BlobDownloadStream extends RangeReadStream {
   protected int fetch(long offset, byte[] into, String version) {
     Sink sink = new Sink(into, into.length);
     try {
-      blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) into.length), RESUME,
+      blob.downloadStreamWithResponse(sink, new BlobRange(offset, (long) into.length), resume,
           new BlobRequestConditions().setIfMatch(version), false, null, Context.NONE);
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 412) {
