@@ -9,14 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.layout.SourcePartition;
-import io.kafkabackup.cli.KafkaBackupCli;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.KafkaBroker;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,16 +54,8 @@ class CliTest {
     broker.close();
   }
 
-  /** What one command printed, and its exit code. */
-  record Run(int code, String out, String err) {
-  }
-
-  private Run cli(Map<String, String> env, String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = KafkaBackupCli.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun cli(Map<String, String> env, String... args) {
+    return CliRun.run(env, args);
   }
 
   private Path config(String text) throws IOException {
@@ -90,7 +79,7 @@ class CliTest {
         + "backup:\n  id: nightly\n  topics: [cli-orders]\n  segment-max-records: 200\n"
         + "restore:\n  backup-id: nightly\n  rename:\n    cli-orders: cli-orders-restored\n");
 
-    Run backup = cli(env, "backup", "-c", cfg.toString(), "--output", "json");
+    CliRun backup = cli(env, "backup", "-c", cfg.toString(), "--output", "json");
     assertEquals(0, backup.code(), backup.err());
     assertEquals(900, JSON.readTree(backup.out()).get("records").asLong());
 
@@ -102,15 +91,15 @@ class CliTest {
     assertEquals(3, described.get("topics").get(0).get("partitions").size());
     assertEquals(300, described.get("topics").get(0).get("partitions").get(0).get("records").asLong());
 
-    Run verify = cli(env, "verify", "-c", cfg.toString(), "nightly", "-o", "json");
+    CliRun verify = cli(env, "verify", "-c", cfg.toString(), "nightly", "-o", "json");
     assertEquals(0, verify.code());
     assertTrue(JSON.readTree(verify.out()).get("problems").isEmpty());
 
-    Run dry = cli(env, "restore", "-c", cfg.toString(), "--dry-run", "-o", "json");
+    CliRun dry = cli(env, "restore", "-c", cfg.toString(), "--dry-run", "-o", "json");
     assertEquals(0, dry.code(), dry.err());
     assertEquals(900, JSON.readTree(dry.out()).get("partitions").findValues("records").stream()
         .mapToLong(JsonNode::asLong).sum());
-    Run restore = cli(env, "restore", "-c", cfg.toString());
+    CliRun restore = cli(env, "restore", "-c", cfg.toString());
     assertEquals(0, restore.code(), restore.err());
     assertEquals(KafkaFixtures.readCommitted(broker, "cli-orders").values().stream().mapToInt(List::size).sum(),
         KafkaFixtures.readCommitted(broker, "cli-orders-restored").values().stream().mapToInt(List::size).sum());
@@ -123,7 +112,7 @@ class CliTest {
       byte[] bytes = storage.get(ObjectKey.of(key));
       bytes[bytes.length - 30] ^= 0x40;
       storage.put(ObjectKey.of(key), bytes);
-      Run broken = cli(env, "verify", "-c", cfg.toString(), "nightly");
+      CliRun broken = cli(env, "verify", "-c", cfg.toString(), "nightly");
       assertEquals(3, broken.code());
       assertTrue(broken.out().contains(key), broken.out());
     }
@@ -132,39 +121,39 @@ class CliTest {
   @Test
   void badConfigurationFailsWithExitTwoNamingTheKeyAndLine() throws Exception {
     Map<String, String> env = Map.of();
-    Run unknown = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+    CliRun unknown = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
         + "backup:\n  id: x\n  wokers: 3\n").toString());
     // list does not read backup:, but config check does
     assertEquals(0, unknown.code(), unknown.err());
-    Run typo = cli(env, "config", "check", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+    CliRun typo = cli(env, "config", "check", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
         + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  wokers: 3\n").toString());
     assertEquals(2, typo.code());
     assertTrue(typo.err().contains("line 9") && typo.err().contains("backup.wokers")
         && typo.err().contains("did you mean 'workers'"), typo.err());
 
-    Run type = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+    CliRun type = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
         + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  topics: [a]\n  workers: many\n").toString());
     assertEquals(2, type.code());
     assertTrue(type.err().contains("line 10") && type.err().contains("expected a whole number"), type.err());
 
-    Run missing = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+    CliRun missing = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
         + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  topics: [a]\n").toString());
     assertEquals(2, missing.code());
     assertTrue(missing.err().contains("backup id is required"), missing.err());
 
-    Run storageTypo = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    rot: /tmp\n")
+    CliRun storageTypo = cli(env, "list", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    rot: /tmp\n")
         .toString());
     assertEquals(2, storageTypo.code());
     assertTrue(storageTypo.err().contains("line 4") && storageTypo.err().contains("storage.filesystem.root"),
         storageTypo.err());
 
-    Run crossed = cli(env, "list", "-c", config("storage:\n  storageType: s3\n  s3:\n    bucket: b\n  azure:\n"
+    CliRun crossed = cli(env, "list", "-c", config("storage:\n  storageType: s3\n  s3:\n    bucket: b\n  azure:\n"
         + "    accountName: acct\n").toString());
     assertEquals(2, crossed.code());
     assertTrue(crossed.err().contains("line 5") && crossed.err().contains("azure settings under storageType s3"),
         crossed.err());
 
-    Run envMissing = cli(env, "list", "-c", config("storage:\n  backend: ${NOPE}\n").toString());
+    CliRun envMissing = cli(env, "list", "-c", config("storage:\n  backend: ${NOPE}\n").toString());
     assertEquals(2, envMissing.code());
     assertTrue(envMissing.err().contains("line 2") && envMissing.err().contains("NOPE"), envMissing.err());
   }
@@ -178,7 +167,7 @@ class CliTest {
         + "\n    container: crdcontainer\n    createContainer: true\n    prefix: prod\n    endpoint: "
         + AZURITE.endpoint().blobEndpoint() + "\n    credentialsSecret:\n      name: azure-creds\n"
         + "      accountKeyKey: accountKey\nkafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n");
-    Run check = cli(Map.of(), "config", "check", "-c", cfg.toString(), "--secret-dir", secrets.toString(), "-v");
+    CliRun check = cli(Map.of(), "config", "check", "-c", cfg.toString(), "--secret-dir", secrets.toString(), "-v");
     assertEquals(0, check.code(), check.err());
     assertTrue(check.out().contains("storage.backend = azure"), check.out());
     assertTrue(check.out().contains("storage.azure.account-key = ****"), check.out());
@@ -214,7 +203,7 @@ class CliTest {
       assertTrue(Files.readString(dir.resolve("launcher.log")).contains("records"), "progress lines are printed");
       producing.set(false);
       assertTrue(producer.get() > 0);
-      Run resume = cli(env, "backup", "-c", cfg.toString(), "--mode", "snapshot");
+      CliRun resume = cli(env, "backup", "-c", cfg.toString(), "--mode", "snapshot");
       assertEquals(0, resume.code(), resume.err());
       assertEquals(KafkaFixtures.readCommitted(broker, "cli-sigterm"),
           KafkaFixtures.backedUp(storage, "follow", "cli-sigterm", 2));
@@ -222,7 +211,7 @@ class CliTest {
       producing.set(false);
       pool.shutdownNow();
     }
-    Run help = cli(Map.of(), "backup", "--help");
+    CliRun help = cli(Map.of(), "backup", "--help");
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--workers") && help.out().contains("Default"), help.out());
   }
@@ -239,11 +228,11 @@ class CliTest {
           + "username=\"backup-user\" password=\"${KAFKA_PASSWORD}\";\n"
           + "backup:\n  id: scram\n  topics: [scram-topic]\n");
       Map<String, String> env = Map.of("KAFKA_PASSWORD", "s3cret-pass");
-      Run check = cli(env, "config", "check", "-c", cfg.toString());
+      CliRun check = cli(env, "config", "check", "-c", cfg.toString());
       assertEquals(0, check.code(), check.err());
       assertTrue(check.out().contains("kafka.sasl.jaas.config = ****"), check.out());
       assertFalse(check.out().contains("s3cret-pass"));
-      Run backup = cli(env, "backup", "-c", cfg.toString(), "-o", "json");
+      CliRun backup = cli(env, "backup", "-c", cfg.toString(), "-o", "json");
       assertEquals(0, backup.code(), backup.err());
       assertEquals(200, JSON.readTree(backup.out()).get("records").asLong());
       assertFalse((backup.out() + backup.err()).contains("s3cret-pass"));
