@@ -26,8 +26,9 @@ public final class StreamUploads {
    * @param data the content; read to its end (or to one byte past {@code length}), not closed
    * @param length the declared length, or {@link StorageBackend#UNKNOWN_LENGTH}
    * @return the metadata of the stored object
-   * @throws IOException if reading the stream or storing the object fails
-   * @throws StorageException if the stream's length differs from {@code length}, or the backend fails
+   * @throws IOException if storing the object fails
+   * @throws StorageException if reading the stream fails (not retryable: the caller's source, not the store,
+   *     failed), the stream's length differs from {@code length}, or the backend fails
    */
   public static ObjectMetadata write(ObjectWriter writer, InputStream data, long length) throws IOException {
     boolean known = length != StorageBackend.UNKNOWN_LENGTH;
@@ -41,7 +42,15 @@ public final class StreamUploads {
       while (true) {
         // Ask for one byte past the declared length, to notice a stream that is too long.
         int want = known ? (int) Math.min(buffer.length, length - total + 1) : buffer.length;
-        int n = data.read(buffer, 0, want);
+        int n;
+        try {
+          n = data.read(buffer, 0, want);
+        } catch (IOException e) {
+          // The caller's source failed, not the store: no retry could help, and the source cannot be
+          // read again, so this is not retryable whatever the provider does with its own I/O errors.
+          throw new StorageException("reading the data for '" + writer.key() + "' failed after " + total
+              + " bytes; nothing was stored: " + e.getMessage(), e, false);
+        }
         if (n < 0) {
           break;
         }

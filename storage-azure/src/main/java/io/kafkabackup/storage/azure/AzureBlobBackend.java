@@ -1,9 +1,12 @@
 package io.kafkabackup.storage.azure;
 
 import com.azure.core.http.netty.NettyAsyncHttpClientBuilder;
+import com.azure.core.http.policy.HttpLogDetailLevel;
+import com.azure.core.http.policy.HttpLogOptions;
 import com.azure.core.http.rest.PagedIterable;
 import com.azure.core.http.rest.PagedResponse;
 import com.azure.core.http.rest.Response;
+import com.azure.core.util.Configuration;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.storage.blob.BlobAsyncClient;
@@ -48,8 +51,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -58,10 +63,6 @@ import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.netty.resources.ConnectionProvider;
-import com.azure.core.http.policy.HttpLogDetailLevel;
-import com.azure.core.http.policy.HttpLogOptions;
-import com.azure.core.util.Configuration;
-import java.util.Locale;
 
 /**
  * A {@link StorageBackend} on Azure Blob Storage: one container, optionally below a prefix, holding
@@ -214,11 +215,16 @@ public final class AzureBlobBackend implements StorageBackend {
     if (options.pageSize() > 0) {
       request.setMaxResultsPerPage(options.pageSize());
     }
-    PagedIterable<BlobItem> items = options.delimiter().isPresent()
-        ? container.listBlobsByHierarchy("/", request, null)
-        : container.listBlobs(request, null);
-    return PagedListing.stream(items.iterableByPage().iterator(), this::entriesOf,
-        e -> translate(e, "list", options.prefix()));
+    Iterator<PagedResponse<BlobItem>> pages;
+    try {
+      PagedIterable<BlobItem> items = options.delimiter().isPresent()
+          ? container.listBlobsByHierarchy("/", request, null)
+          : container.listBlobs(request, null);
+      pages = items.iterableByPage().iterator(); // fetches the first page
+    } catch (RuntimeException e) {
+      throw translate(e, "list", options.prefix());
+    }
+    return PagedListing.stream(pages, this::entriesOf, e -> translate(e, "list", options.prefix()));
   }
 
   private List<ListEntry> entriesOf(PagedResponse<BlobItem> page) {

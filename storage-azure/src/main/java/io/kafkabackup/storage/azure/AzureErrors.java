@@ -23,6 +23,7 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.xml.stream.XMLStreamException;
 
 /**
  * Turns Azure SDK failures into the library's typed errors. Messages carry the HTTP status, the
@@ -89,6 +90,11 @@ final class AzureErrors {
     }
     if (findCause(e, InterruptedIOException.class) != null || findCause(e, InterruptedException.class) != null) {
       return new StorageException(what + " was interrupted", new RedactedCause(e, "interrupted"), true);
+    }
+    if (findCause(e, XMLStreamException.class) != null) {
+      // The SDK wraps a parse failure in an IOException, but it is the client's: no retry can help.
+      return new StorageException(what + " failed: the response could not be parsed: "
+          + redact(firstLine(rootMessage(e))), new RedactedCause(e, redact(firstLine(rootMessage(e)))), false);
     }
     if (findCause(e, IOException.class) != null || e instanceof UncheckedIOException) {
       return new StorageException(what + " failed with a network error: " + redact(firstLine(rootMessage(e))),

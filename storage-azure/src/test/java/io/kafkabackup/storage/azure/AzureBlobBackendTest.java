@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.models.Block;
 import com.azure.storage.blob.models.BlockListType;
+import com.azure.storage.blob.sas.BlobContainerSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import io.kafkabackup.storage.AuthenticationException;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.InvalidConfigurationException;
@@ -20,31 +22,26 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.tck.ResourceRelease;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
+import io.kafkabackup.storage.testkit.TcpRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-import com.azure.storage.blob.sas.BlobContainerSasPermission;
-import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.time.OffsetDateTime;
-import java.util.Arrays;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the Azure backend does beyond the shared contract, against a real Azurite. */
@@ -103,56 +100,13 @@ class AzureBlobBackendTest {
   }
 
   @Test
-  void closeReleasesEverySocketTheBackendOpened() throws Exception {
-    long baseline = openSockets();
-    ExecutorService load = Executors.newFixedThreadPool(8);
-    try {
-      for (int cycle = 0; cycle < 20; cycle++) {
-        try (StorageBackend backend = AzureTestSupport.open(config())) {
-          List<Future<?>> done = new ArrayList<>();
-          for (int t = 0; t < 8; t++) {
-            int thread = t;
-            done.add(load.submit(() -> {
-              for (int i = 0; i < 3; i++) {
-                ObjectKey key = ObjectKey.of("close/" + thread + "-" + i);
-                backend.put(key, new byte[64 * 1024]);
-                backend.get(key);
-              }
-              return null;
-            }));
-          }
-          for (Future<?> f : done) {
-            f.get();
-          }
-          assertTrue(openSockets() > baseline, "the load opened connections");
-        }
-      }
-    } finally {
-      load.shutdownNow();
+  void closeReleasesEverySocketAndThreadThroughARelayThatKeepsIdleConnections() throws Exception {
+    try (TcpRelay relay = new TcpRelay(AZURITE.endpoint().blobEndpoint().getPort())) {
+      Map<String, String> viaRelay = config("storage.azure.endpoint", "http://127.0.0.1:" + relay.port() + "/"
+          + AZURITE.endpoint().accountName());
+      ResourceRelease.assertCloseReleasesEverything(() -> AzureTestSupport.open(viaRelay), true, 16, 3, 200);
+      assertEquals(0, relay.openClientConnections(), "connections the backends left open");
     }
-    // Azurite drops idle connections after 5 s by itself; close() must not wait for that.
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    while (openSockets() > baseline && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(20);
-    }
-    assertTrue(openSockets() <= baseline, "sockets left open after close: " + (openSockets() - baseline));
-  }
-
-  /** Sockets this JVM holds open, from /proc/self/fd. */
-  private static long openSockets() throws IOException {
-    long n = 0;
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (Files.readSymbolicLink(fd).toString().startsWith("socket:")) {
-            n++;
-          }
-        } catch (IOException e) {
-          // the descriptor closed while listing
-        }
-      }
-    }
-    return n;
   }
 
   @Test

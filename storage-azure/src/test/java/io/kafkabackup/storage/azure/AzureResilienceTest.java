@@ -2,6 +2,7 @@ package io.kafkabackup.storage.azure;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,16 +14,16 @@ import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
-import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.ThrottledException;
 import io.kafkabackup.storage.tck.Digests;
 import io.kafkabackup.storage.tck.RandomStream;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
-import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Fault;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Request;
+import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -97,6 +98,16 @@ class AzureResilienceTest {
     assertTrue(e.isRetryable());
     assertEquals(Duration.ofSeconds(1), e.retryAfter().orElseThrow());
     assertEquals(4, requests("PUT", "").size(), "one try and three retries");
+  }
+
+  @Test
+  void anAnswerThatCannotBeParsedIsNotRetried() {
+    backend.put(ObjectKey.of("listed"), new byte[] {1});
+    proxy.rule(r -> r.query().contains("comp=list") ? Fault.garbleBody() : Fault.FORWARD);
+
+    StorageException e = assertThrows(StorageException.class, () -> backend.list("").count());
+    assertFalse(e.isRetryable(), "a response the client cannot parse is no transient fault: " + e);
+    assertEquals(1, requests("GET", "comp=list").size(), "a client-side deserialization failure is never retried");
   }
 
   @Test

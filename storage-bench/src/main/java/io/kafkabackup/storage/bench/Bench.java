@@ -16,6 +16,7 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=memory
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=pipeline
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=cache
  * </pre>
  *
  * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
@@ -52,8 +53,11 @@ public final class Bench {
         case "pipeline":
           table = PipelineBench.run();
           break;
+        case "cache":
+          table = CacheBench.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

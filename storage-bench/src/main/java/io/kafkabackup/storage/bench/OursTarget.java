@@ -24,8 +24,13 @@ final class OursTarget implements Target {
 
   @Override
   public long download(String key) throws Exception {
+    return downloadTo(key, OutputStream.nullOutputStream());
+  }
+
+  @Override
+  public long downloadTo(String key, OutputStream out) throws Exception {
     try (InputStream in = backend.openStream(ObjectKey.of(key))) {
-      return in.transferTo(OutputStream.nullOutputStream());
+      return in.transferTo(out);
     }
   }
 

@@ -58,10 +58,15 @@ final class RawAzureTarget implements Target {
   }
 
   @Override
+  public long downloadTo(String key, OutputStream out) {
+    return container.getBlobClient(key).downloadStreamWithResponse(out, null, null, null, false, null, null)
+        .getDeserializedHeaders().getContentLength();
+  }
+
+  @Override
   public long download(String key) throws Exception {
     if (!parallelDownload) {
-      return container.getBlobClient(key).downloadStreamWithResponse(OutputStream.nullOutputStream(), null, null,
-          null, false, null, null).getDeserializedHeaders().getContentLength();
+      return downloadTo(key, OutputStream.nullOutputStream());
     }
     Path file = SCRATCH.resolve("raw-azure-" + System.nanoTime());
     try {

@@ -47,8 +47,13 @@ final class RawFilesystemTarget implements Target {
 
   @Override
   public long download(String key) throws Exception {
+    return downloadTo(key, OutputStream.nullOutputStream());
+  }
+
+  @Override
+  public long downloadTo(String key, OutputStream out) throws Exception {
     try (InputStream in = Files.newInputStream(root.resolve(key))) {
-      return in.transferTo(OutputStream.nullOutputStream());
+      return in.transferTo(out);
     }
   }
 

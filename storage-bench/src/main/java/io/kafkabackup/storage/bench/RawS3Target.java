@@ -38,8 +38,12 @@ final class RawS3Target implements Target {
 
   @Override
   public long download(String key) {
-    return sync.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toOutputStream(
-        OutputStream.nullOutputStream())).contentLength();
+    return downloadTo(key, OutputStream.nullOutputStream());
+  }
+
+  @Override
+  public long downloadTo(String key, OutputStream out) {
+    return sync.getObject(b -> b.bucket(bucket).key(key), ResponseTransformer.toOutputStream(out)).contentLength();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.kafkabackup.storage.bench;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ interface Target {
 
   /** Reads a whole object; returns its size. */
   long download(String key) throws Exception;
+
+  /** Streams a whole object into {@code out} with one GET, as a shell pipe would; returns its size. */
+  long downloadTo(String key, OutputStream out) throws Exception;
 
   /** Writes a small object from memory. */
   void put(String key, byte[] data) throws Exception;

@@ -14,13 +14,16 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectWriter;
 import io.kafkabackup.storage.PermissionDeniedException;
 import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.StorageException;
+import io.kafkabackup.storage.tck.ResourceRelease;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,13 @@ class FileSystemBackendTest {
   private FileSystemBackend backend(String prefix) throws IOException {
     Files.createDirectories(dir.resolve("root"));
     return new FileSystemBackend(dir.resolve("root"), KeyPrefix.of(prefix), true);
+  }
+
+  @Test
+  void closeReleasesEveryDescriptorAndThread() throws Exception {
+    Files.createDirectories(dir.resolve("root"));
+    ResourceRelease.assertCloseReleasesEverything(() -> StorageBackends.builder().config(Map.of("storage.backend",
+        "filesystem", "storage.filesystem.root", dir.resolve("root").toString())).open(), false, 16, 3, 200);
   }
 
   @Test

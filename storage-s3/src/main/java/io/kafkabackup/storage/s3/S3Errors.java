@@ -20,6 +20,7 @@ import java.util.Set;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.RetryableException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -33,6 +34,17 @@ final class S3Errors {
       "ExpiredToken", "InvalidToken", "TokenRefreshRequired", "AuthorizationHeaderMalformed", "InvalidSecurity");
 
   private S3Errors() {
+  }
+
+  /**
+   * Whether a failure happened in the client itself, with no network or service fault behind it: a
+   * response it cannot parse, a request it cannot build. Trying again cannot help, so such failures are
+   * not reported as retryable (the SDK's standard strategy does not retry them either).
+   */
+  static boolean clientSide(Throwable failure) {
+    return failure instanceof SdkClientException && findCause(failure, IOException.class) == null
+        && findCause(failure, ApiCallAttemptTimeoutException.class) == null
+        && findCause(failure, RetryableException.class) == null;
   }
 
   /**
@@ -109,9 +121,13 @@ final class S3Errors {
       return new AuthenticationException(what + " failed: no credentials: " + firstLine(e.getMessage()),
           new RedactedCause(e, firstLine(e.getMessage())));
     }
-    if (findCause(e, IOException.class) != null || e instanceof SdkClientException) {
+    if (findCause(e, IOException.class) != null) {
       return new StorageException(what + " failed with a network error: " + firstLine(e.getMessage()),
           new RedactedCause(e, firstLine(e.getMessage())), true);
+    }
+    if (clientSide(e)) {
+      return new StorageException(what + " failed in the client: " + firstLine(e.getMessage()),
+          new RedactedCause(e, firstLine(e.getMessage())), false);
     }
     return new StorageException(what + " failed: " + firstLine(e.toString()),
         new RedactedCause(e, firstLine(String.valueOf(e.getMessage()))), false);

@@ -13,7 +13,9 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.tck.ResourceRelease;
 import io.kafkabackup.storage.testkit.S3ProxyExtension;
+import io.kafkabackup.storage.testkit.TcpRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -58,6 +60,15 @@ class S3BackendTest {
     assertEquals("storage.s3.endpoint", http.configKey().orElseThrow());
     S3TestSupport.open(config("storage.s3.endpoint", "http://minio.example.com:9000",
         "storage.s3.allow-insecure-http", "true")).close();
+  }
+
+  @Test
+  void closeReleasesEverySocketAndThreadThroughARelayThatKeepsIdleConnections() throws Exception {
+    try (TcpRelay relay = new TcpRelay(S3.endpoint().endpoint().getPort())) {
+      Map<String, String> viaRelay = config("storage.s3.endpoint", "http://127.0.0.1:" + relay.port());
+      ResourceRelease.assertCloseReleasesEverything(() -> S3TestSupport.open(viaRelay), true, 16, 3, 200);
+      assertEquals(0, relay.openClientConnections(), "connections the backends left open");
+    }
   }
 
   @Test

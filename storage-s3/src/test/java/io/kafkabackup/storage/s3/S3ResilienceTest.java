@@ -1,20 +1,24 @@
 package io.kafkabackup.storage.s3;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.tck.Digests;
 import io.kafkabackup.storage.tck.RandomStream;
-import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Fault;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Request;
+import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import io.kafkabackup.storage.testkit.S3ProxyExtension;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -50,6 +54,26 @@ class S3ResilienceTest {
           ranged.stream().map(r -> r.header("range")).sorted().collect(Collectors.toList()),
           "then ranged GETs from the byte reached");
       ranged.forEach(r -> assertNotNull(r.header("if-match"), "pinned to the version being read"));
+    }
+  }
+
+  @Test
+  void anAnswerThatCannotBeParsedIsNotRetried() {
+    String bucket = S3TestSupport.createBucket(S3.endpoint());
+    try (StorageBackend direct = S3TestSupport.open(S3TestSupport.config(S3.endpoint(), bucket))) {
+      direct.put(ObjectKey.of("listed"), new byte[] {1});
+    }
+    try (FaultInjectingProxy proxy = new FaultInjectingProxy(S3.endpoint().endpoint().getPort());
+         StorageBackend backend = S3TestSupport.open(S3TestSupport.config(S3.endpoint(), bucket,
+             "storage.s3.endpoint", "http://127.0.0.1:" + proxy.port(), "storage.s3.max-retries", "3"))) {
+      proxy.rule(r -> r.query().contains("list-type") ? Fault.garbleBody() : Fault.FORWARD);
+
+      StorageException e = assertThrows(StorageException.class, () -> backend.list("").count());
+      assertFalse(e.isRetryable(), "a response the client cannot parse is no transient fault: " + e);
+      assertEquals(1, proxy.requests().stream().filter(r -> r.query().contains("list-type")).count(),
+          "a client-side deserialization failure is never retried");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -31,6 +31,7 @@ import java.io.SequenceInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -250,6 +251,28 @@ public abstract class StorageBackendContractTest {
     assertArrayEquals(bytes("previous"), backend.get(key("fails")));
     assertFalse(backend.exists(key("fails-new")));
     assertEquals(List.of("fails"), listNames(ListOptions.all()));
+  }
+
+  /**
+   * A failure of the caller's source is the caller's, not the network's: the put fails at once, is not
+   * marked retryable, names the source's own error, and the source is never read again after it failed
+   * (a retry of the request would have to).
+   */
+  @Test
+  void aFailingSourceIsNeitherRetriedNorRetryable() {
+    for (long length : new long[] {100, largeObjectSize(), StorageBackend.UNKNOWN_LENGTH}) {
+      CountingFailingSource source = new CountingFailingSource(length == 100 ? 50 : largeObjectSize() / 2);
+      StorageException e = assertThrows(StorageException.class, () -> backend.put(key("source-fails"), source, length,
+          PutOptions.overwrite()));
+      assertFalse(e.isRetryable(), "a failing source is not a transient fault: " + e);
+      assertEquals(1, source.failures, "the source was read again after it failed (length " + length + ")");
+      Throwable cause = e;
+      while (cause != null && !"source failed mid-stream".equals(cause.getMessage())) {
+        cause = cause.getCause();
+      }
+      assertTrue(cause != null, "the source's own error is in the cause chain: " + e);
+      assertFalse(backend.exists(key("source-fails")));
+    }
   }
 
   @Test
@@ -721,6 +744,34 @@ public abstract class StorageBackendContractTest {
   }
 
   /** A stream that fails on first read, standing in for a source that breaks mid-transfer. */
+  /** Gives {@code good} bytes, then fails every read, counting the failures. */
+  private static final class CountingFailingSource extends InputStream {
+    private long good;
+    private int failures;
+
+    CountingFailingSource(long good) {
+      this.good = good;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (good == 0) {
+        failures++;
+        throw new IOException("source failed mid-stream");
+      }
+      int n = (int) Math.min(len, good);
+      Arrays.fill(b, off, off + n, (byte) 7);
+      good -= n;
+      return n;
+    }
+  }
+
   private static final class FailingStream extends InputStream {
     @Override
     public int read() throws IOException {

@@ -81,6 +81,14 @@ public final class FaultInjectingProxy implements AutoCloseable {
     static Fault cutBodyAfter(int bytes) {
       return new CutBody(bytes);
     }
+
+    /**
+     * Forward, but turn every {@code <} of the response body into {@code #}: status, length and chunk
+     * framing stay right, the XML cannot be parsed (a client-side deserialization failure).
+     */
+    static Fault garbleBody() {
+      return new GarbleBody();
+    }
   }
 
   /** A kind of fault. */
@@ -101,6 +109,10 @@ public final class FaultInjectingProxy implements AutoCloseable {
 
   /** A kind of fault. */
   public record Stall() implements Fault {
+  }
+
+  /** A kind of fault. */
+  public record GarbleBody() implements Fault {
   }
 
   private final int upstreamPort;
@@ -213,6 +225,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
         boolean noBody = request.method().equals("HEAD") || status == 204 || status == 304;
         byte[] responseBody = noBody ? new byte[0] : readBody(upIn, headers(responseLines), true);
         out.write(responseHead);
+        if (fault instanceof GarbleBody) {
+          for (int i = 0; i < responseBody.length; i++) {
+            responseBody[i] = responseBody[i] == '<' ? (byte) '#' : responseBody[i];
+          }
+        }
         if (fault instanceof CutBody) {
           out.write(responseBody, 0, Math.min(((CutBody) fault).bytes(), responseBody.length));
           out.flush();
@@ -220,6 +237,11 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
         out.write(responseBody);
         out.flush();
+        Map<String, String> responseHeaders = headers(responseLines);
+        if (!noBody && !responseHeaders.containsKey("content-length")
+            && !"chunked".equalsIgnoreCase(responseHeaders.get("transfer-encoding"))) {
+          return; // a body delimited by the connection's end: end it as the server did
+        }
       }
     } catch (IOException e) {
       // a client or the proxy closed the connection
