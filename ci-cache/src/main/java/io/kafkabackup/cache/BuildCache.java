@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import org.apache.commons.io.input.ReadAheadInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,10 +237,14 @@ public final class BuildCache {
     try (InputStream raw = backend.openStream(archiveObject)) {
       hashed = new HashingStreams.In(raw);
       InputStream buffered = new BufferedInputStream(hashed, STREAM_BUFFER);
-      InputStream in = format.decompress(buffered);
-      TreeExtractor.extract(in, tree, mounts);
-      HashingStreams.drain(in);
-      HashingStreams.drain(buffered);
+      // Download, hashing and decompression run on a read-ahead thread (one buffer ahead, so memory
+      // stays bounded) while this thread parses tar headers and writes files: two cores, as a shell's
+      // "download | zstd -d | tar -x" uses.
+      try (InputStream in = ReadAheadInputStream.builder().setInputStream(format.decompress(buffered))
+          .setBufferSize(STREAM_BUFFER).get()) {
+        TreeExtractor.extract(in, tree, mounts);
+        HashingStreams.drain(in);
+      }
     } catch (ObjectNotFoundException e) {
       throw new CacheIntegrityException("cache key '" + entry.key() + "': its archive " + archiveObject
           + " is gone (flushed or replaced while restoring)", e);

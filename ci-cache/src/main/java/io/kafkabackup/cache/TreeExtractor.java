@@ -36,6 +36,8 @@ final class TreeExtractor {
   private final Path staging;
   private final List<String> mounts;
   private final Set<String> links = new HashSet<>();
+  /** Directories known to exist, so a file's parent is created (and checked) once, not per file. */
+  private final Set<Path> created = new HashSet<>();
   private final List<Directory> directories = new ArrayList<>();
   private final byte[] buffer = new byte[128 * 1024];
   private final boolean posix;
@@ -88,7 +90,7 @@ final class TreeExtractor {
     }
     Path target = staging.resolve(name);
     if (entry.isDirectory()) {
-      Files.createDirectories(target);
+      directory(target);
       directories.add(new Directory(target, entry.getMode(), entry.getLastModifiedTime()));
     } else if (entry.isSymbolicLink()) {
       String linkTarget = entry.getLinkName();
@@ -96,12 +98,12 @@ final class TreeExtractor {
         throw new UnsafeArchiveException(name, "its link target '" + linkTarget + "' leaves the mount '" + mount
             + "'");
       }
-      Files.createDirectories(target.getParent());
+      directory(target.getParent());
       Files.deleteIfExists(target);
       Files.createSymbolicLink(target, target.getFileSystem().getPath(linkTarget));
       links.add(name);
     } else if (entry.getLinkFlag() == TarConstants.LF_NORMAL || entry.getLinkFlag() == TarConstants.LF_OLDNORM) {
-      Files.createDirectories(target.getParent());
+      directory(target.getParent());
       try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE,
           StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
         for (int n; (n = tar.read(buffer)) > 0; ) {
@@ -115,6 +117,12 @@ final class TreeExtractor {
     } else {
       throw new UnsafeArchiveException(name, "entry type '" + (char) entry.getLinkFlag()
           + "' (hard link, device or FIFO) is not allowed in a cache");
+    }
+  }
+
+  private void directory(Path dir) throws IOException {
+    if (created.add(dir)) {
+      Files.createDirectories(dir);
     }
   }
 
