@@ -1,0 +1,75 @@
+package io.kafkabackup.it;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module boundaries, checked on the compiled classes of every module on this classpath: the storage
+ * API knows no provider, SDK or HTTP stack; providers do not know each other; the backup engine, the
+ * cache and the CLI reach storage only through the API; the backup format and the cache know no Kafka.
+ * A violation fails {@code ./mvnw verify} naming the class and the dependency.
+ */
+class ArchitectureTest {
+  private static final String[] API = {"io.kafkabackup.storage", "io.kafkabackup.storage.spi",
+      "io.kafkabackup.storage.layer"};
+  private static final String[] PROVIDERS = {"io.kafkabackup.storage.azure..", "io.kafkabackup.storage.s3..",
+      "io.kafkabackup.storage.filesystem.."};
+  private static final String[] SDKS_AND_HTTP = {"com.azure..", "software.amazon..", "io.netty..", "reactor..",
+      "org.apache.http..", "java.net.http.."};
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("io.kafkabackup");
+  }
+
+  @Test
+  void theStorageApiKnowsNoProviderSdkOrHttpStack() {
+    noClasses().that().resideInAnyPackage(API).should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
+        .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
+        .orShould().dependOnClassesThat().resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cache..",
+            "io.kafkabackup.cli..", "org.apache.kafka..")
+        .check(classes);
+  }
+
+  @Test
+  void providersDoNotKnowEachOther() {
+    List<String> providers = List.of(PROVIDERS);
+    for (String provider : providers) {
+      String[] others = providers.stream().filter(p -> !p.equals(provider)).toArray(String[]::new);
+      noClasses().that().resideInAPackage(provider).should().dependOnClassesThat().resideInAnyPackage(others)
+          .check(classes);
+    }
+  }
+
+  @Test
+  void backupCacheAndCliReachStorageOnlyThroughTheApi() {
+    noClasses().that().resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cache..", "io.kafkabackup.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
+        .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
+        .check(classes);
+  }
+
+  @Test
+  void theBackupFormatAndTheCacheKnowNoKafka() {
+    noClasses().that().resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cache..")
+        .and().resideOutsideOfPackage("io.kafkabackup.backup.kafka..")
+        .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..")
+        .check(classes);
+  }
+
+  @Test
+  void theCacheKnowsNoBackup() {
+    noClasses().that().resideInAPackage("io.kafkabackup.cache..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cli..")
+        .check(classes);
+  }
+}
