@@ -47,6 +47,7 @@ final class BackupCommand extends CliCommand {
   ProgressOptions progressOptions = new ProgressOptions();
 
   @Override
+  @SuppressWarnings("try") // the progress printer runs for the block, never read
   public Integer call() {
     CliContext ctx = context();
     Section s = ctx.section("backup").allow(KEYS);

@@ -71,7 +71,7 @@ final class CliContext {
   }
 
   private static void flatten(JsonNode node, String prefix, Map<String, Object> out) {
-    node.fields().forEachRemaining(e -> {
+    node.properties().forEach(e -> {
       String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
       if (e.getValue().isObject()) {
         flatten(e.getValue(), key, out);

@@ -30,6 +30,7 @@ final class RestoreCommand extends CliCommand {
   ProgressOptions progressOptions = new ProgressOptions();
 
   @Override
+  @SuppressWarnings("try") // the progress printer runs for the block, never read
   public Integer call() {
     CliContext ctx = context();
     RestoreOptions options = settings.build(ctx);

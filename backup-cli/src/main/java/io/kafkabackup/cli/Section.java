@@ -162,7 +162,7 @@ final class Section {
       throw error(key, "expected a mapping");
     }
     Map<String, String> out = new LinkedHashMap<>();
-    v.fields().forEachRemaining(e -> {
+    v.properties().forEach(e -> {
       if (!e.getValue().isValueNode()) {
         throw file.error(path(key) + "." + e.getKey(), "expected a single value");
       }

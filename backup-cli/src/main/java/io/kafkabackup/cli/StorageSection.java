@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -58,8 +57,7 @@ final class StorageSection {
   }
 
   private static void flatten(Section section, JsonNode node, String prefix, Map<String, String> out) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String key = e.getKey().startsWith("storage.") ? e.getKey() : prefix + "." + e.getKey();
       if (e.getValue().isObject()) {
         flatten(section, e.getValue(), key, out);

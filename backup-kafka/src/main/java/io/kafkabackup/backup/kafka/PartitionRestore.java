@@ -167,8 +167,12 @@ final class PartitionRestore {
       bytesReported = bytes;
     }
     String metadata = new RestoreCheckpoint(nextSourceOffset, done, new HashMap<>(translations)).metadata();
+    // The position group has no member (no consumer joins it), so there is no consumer's group metadata to
+    // pass; the group id alone is what the broker needs for an offset commit without generation fencing.
+    @SuppressWarnings("removal")
+    ConsumerGroupMetadata positionGroup = new ConsumerGroupMetadata(group);
     producer.sendOffsetsToTransaction(Map.of(positionKey, new OffsetAndMetadata(nextSourceOffset, metadata)),
-        new ConsumerGroupMetadata(group));
+        positionGroup);
     producer.commitTransaction();
   }
 

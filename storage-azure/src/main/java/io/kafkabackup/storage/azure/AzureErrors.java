@@ -4,6 +4,7 @@ import static io.kafkabackup.storage.spi.ProviderErrors.findCause;
 import static io.kafkabackup.storage.spi.ProviderErrors.firstLine;
 
 import com.azure.core.exception.ClientAuthenticationException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.kafkabackup.storage.AuthenticationException;
@@ -32,6 +33,8 @@ import javax.xml.stream.XMLStreamException;
  * the request (URL query, signatures); the cause is a copy with a redacted message and the same stack.
  */
 final class AzureErrors {
+  static final HttpHeaderName REQUEST_ID = HttpHeaderName.fromString("x-ms-request-id");
+  private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
   private static final Pattern SECRETS = Pattern.compile(
       "(?i)(sig=)[^&\\s\"']+|(SharedKey [^:\\s]+:)[^\\s\"']+|(Bearer )[^\\s\"']+|eyJ[\\w-]+\\.[\\w-]+\\.[\\w-]*");
 
@@ -108,9 +111,9 @@ final class AzureErrors {
     int status = e.getStatusCode();
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
     HttpResponse response = e.getResponse();
-    String requestId = response == null ? null : response.getHeaderValue("x-ms-request-id");
+    String requestId = response == null ? null : response.getHeaderValue(REQUEST_ID);
     String clientRequestId = response == null || response.getRequest() == null ? null
-        : response.getRequest().getHeaders().getValue("x-ms-client-request-id");
+        : response.getRequest().getHeaders().getValue(HttpHeaderName.X_MS_CLIENT_REQUEST_ID);
     String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + requestId
         + ", client request id " + clientRequestId + ")";
     RedactedCause cause = new RedactedCause(e, detail);
@@ -170,11 +173,11 @@ final class AzureErrors {
       return null;
     }
     try {
-      String ms = response.getHeaderValue("x-ms-retry-after-ms");
+      String ms = response.getHeaderValue(RETRY_AFTER_MS);
       if (ms != null) {
         return Duration.ofMillis(Long.parseLong(ms.trim()));
       }
-      String seconds = response.getHeaderValue("Retry-After");
+      String seconds = response.getHeaderValue(HttpHeaderName.RETRY_AFTER);
       if (seconds != null) {
         return Duration.ofSeconds(Long.parseLong(seconds.trim()));
       }

@@ -1,5 +1,6 @@
 package io.kafkabackup.storage.azure;
 
+import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpPipelineCallContext;
 import com.azure.core.http.HttpPipelineNextPolicy;
 import com.azure.core.http.HttpPipelineNextSyncPolicy;
@@ -22,6 +23,8 @@ import reactor.core.publisher.Mono;
  * request ids.
  */
 final class RestCallObserver implements HttpPipelinePolicy {
+  private static final HttpHeaderName ERROR_CODE = HttpHeaderName.fromString("x-ms-error-code");
+  private static final HttpHeaderName COPY_SOURCE = HttpHeaderName.fromString("x-ms-copy-source");
   private static final Logger LOG = LoggerFactory.getLogger("io.kafkabackup.storage.azure.requests");
   private static final String ATTEMPT = "kbs.attempt";
 
@@ -93,7 +96,7 @@ final class RestCallObserver implements HttpPipelinePolicy {
     if (fault ? !LOG.isWarnEnabled() : !LOG.isDebugEnabled()) {
       return;
     }
-    String bytes = request.getHeaders().getValue("Content-Length");
+    String bytes = request.getHeaders().getValue(HttpHeaderName.CONTENT_LENGTH);
     LoggingEventBuilder event = (fault ? LOG.atWarn() : LOG.atDebug())
         .addKeyValue("operation", operation)
         .addKeyValue("blob", request.getUrl().getPath())
@@ -101,10 +104,10 @@ final class RestCallObserver implements HttpPipelinePolicy {
         .addKeyValue("duration_ms", duration.toMillis())
         .addKeyValue("attempt", attempt)
         .addKeyValue("bytes_sent", bytes == null ? "0" : bytes)
-        .addKeyValue("client_request_id", request.getHeaders().getValue("x-ms-client-request-id"))
-        .addKeyValue("request_id", response == null ? null : response.getHeaderValue("x-ms-request-id"));
+        .addKeyValue("client_request_id", request.getHeaders().getValue(HttpHeaderName.X_MS_CLIENT_REQUEST_ID))
+        .addKeyValue("request_id", response == null ? null : response.getHeaderValue(AzureErrors.REQUEST_ID));
     if (response != null && code >= 400) {
-      event = event.addKeyValue("error_code", response.getHeaderValue("x-ms-error-code"));
+      event = event.addKeyValue("error_code", response.getHeaderValue(ERROR_CODE));
     }
     if (error != null) {
       event = event.addKeyValue("error", AzureErrors.redact(error.getClass().getSimpleName() + ": " + error.getMessage()));
@@ -125,7 +128,7 @@ final class RestCallObserver implements HttpPipelinePolicy {
           return "PutBlockList";
         } else if ("container".equals(restype)) {
           return "CreateContainer";
-        } else if (request.getHeaders().getValue("x-ms-copy-source") != null) {
+        } else if (request.getHeaders().getValue(COPY_SOURCE) != null) {
           return "CopyBlob";
         }
         return "PutBlob";

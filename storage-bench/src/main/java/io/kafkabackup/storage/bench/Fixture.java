@@ -8,13 +8,16 @@ import io.kafkabackup.storage.testkit.AzuriteEndpoint;
 import io.kafkabackup.storage.testkit.AzuriteServer;
 import io.kafkabackup.storage.testkit.S3Endpoint;
 import io.kafkabackup.storage.testkit.S3ProxyServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -144,20 +147,29 @@ final class Fixture implements AutoCloseable {
 
   /** Drops every raw cell but the named upload and download cells. */
   void keepOnly(String upload, String download) {
-    rawUploads.keySet().retainAll(java.util.Set.of(upload));
-    rawDownloads.keySet().retainAll(java.util.Set.of(download));
+    rawUploads.keySet().retainAll(Set.of(upload));
+    rawDownloads.keySet().retainAll(Set.of(download));
   }
 
-  static void deleteTree(Path root) throws java.io.IOException {
+  static void deleteTree(Path root) throws IOException {
     try (var paths = Files.walk(root)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws IOException {
     for (AutoCloseable r : resources) {
-      r.close();
+      try {
+        r.close();
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        throw new IOException("cannot release " + r + ": " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -40,6 +40,7 @@ final class KeyLocks {
     T run() throws IOException;
   }
 
+  @SuppressWarnings("try") // the file lock is held for the block, never read
   <T> T withLock(String fullName, Locked<T> action) throws IOException {
     int stripe = Math.floorMod(fullName.hashCode(), STRIPES);
     ReentrantLock lock = locks[stripe];

@@ -62,22 +62,42 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /** Forward it unchanged. */
     Fault FORWARD = new Forward();
 
-    /** Answer with this status, headers and body instead of forwarding. */
+    /**
+     * Answer with this status, headers and body instead of forwarding.
+     *
+     * @param status the HTTP status
+     * @param errorCode the service error code, in the XML body and {@code x-ms-error-code}
+     * @param headers more response headers
+     * @return the fault
+     */
     static Fault respond(int status, String errorCode, Map<String, String> headers) {
       return new Respond(status, errorCode, headers);
     }
 
-    /** Close the connection without answering. */
+    /**
+     * Close the connection without answering.
+     *
+     * @return the fault
+     */
     static Fault drop() {
       return new Drop();
     }
 
-    /** Keep the connection open without answering, until the client gives up and closes it. */
+    /**
+     * Keep the connection open without answering, until the client gives up and closes it.
+     *
+     * @return the fault
+     */
     static Fault stall() {
       return new Stall();
     }
 
-    /** Forward, but pass on only this many bytes of the response body, then close the connection. */
+    /**
+     * Forward, but pass on only this many bytes of the response body, then close the connection.
+     *
+     * @param bytes how many bytes of the body get through
+     * @return the fault
+     */
     static Fault cutBodyAfter(int bytes) {
       return new CutBody(bytes);
     }
@@ -85,6 +105,8 @@ public final class FaultInjectingProxy implements AutoCloseable {
     /**
      * Forward, but turn every {@code <} of the response body into {@code #}: status, length and chunk
      * framing stay right, the XML cannot be parsed (a client-side deserialization failure).
+     *
+     * @return the fault
      */
     static Fault garbleBody() {
       return new GarbleBody();

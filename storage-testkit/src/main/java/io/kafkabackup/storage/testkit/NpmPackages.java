@@ -32,6 +32,7 @@ final class NpmPackages {
    * @param homeProperty a system property (or, upper-cased with dots as underscores, an environment
    *     variable) that overrides the install directory
    */
+  @SuppressWarnings("try") // the file lock is held for the block, never read
   static synchronized Path install(String name, String homeProperty) {
     try {
       byte[] manifest = resource(name + "/package.json");
