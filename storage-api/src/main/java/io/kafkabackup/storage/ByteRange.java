@@ -81,13 +81,4 @@ public record ByteRange(long offset, long length) {
     }
     return Math.min(length, objectSize - offset);
   }
-
-  /**
-   * The range as an HTTP {@code Range} header value.
-   *
-   * @return for example {@code bytes=0-99} or {@code bytes=100-}
-   */
-  public String toHttpHeader() {
-    return isOpenEnded() ? "bytes=" + offset + "-" : "bytes=" + offset + "-" + lastOffset();
-  }
 }

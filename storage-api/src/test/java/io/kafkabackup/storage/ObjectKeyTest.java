@@ -74,9 +74,7 @@ class ObjectKeyTest {
   }
 
   @Test
-  void byteRangesValidateAndRenderAsHttpHeaders() {
-    assertEquals("bytes=0-99", ByteRange.of(0, 100).toHttpHeader());
-    assertEquals("bytes=5368709120-", ByteRange.from(5L << 30).toHttpHeader());
+  void byteRangesValidate() {
     assertEquals(10, ByteRange.of(90, 50).lengthWithin(100));
     assertThrows(InvalidRangeException.class, () -> ByteRange.of(100, 1).lengthWithin(100));
     assertThrows(IllegalArgumentException.class, () -> ByteRange.of(-1, 1));

@@ -39,7 +39,7 @@ final class S3RangeReadStream extends RangeReadStream {
   @Override
   protected FirstChunk fetchFirst(long offset, int length, boolean wholeObject) {
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name)
-        .range(ByteRange.of(offset, length).toHttpHeader()).build();
+        .range(rangeHeader(ByteRange.of(offset, length))).build();
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
       GetObjectResponse response = in.response();
       // Size the buffer by what this answer carries, so small objects cost no chunk-sized allocation.
@@ -62,7 +62,7 @@ final class S3RangeReadStream extends RangeReadStream {
   protected OpenBody openBody(long offset, boolean wholeObject) {
     GetObjectRequest.Builder request = GetObjectRequest.builder().bucket(bucket).key(name);
     if (offset > 0) {
-      request.range(ByteRange.from(offset).toHttpHeader());
+      request.range(rangeHeader(ByteRange.from(offset)));
     }
     try {
       ResponseInputStream<GetObjectResponse> in = s3.getObject(request.build());
@@ -77,7 +77,7 @@ final class S3RangeReadStream extends RangeReadStream {
   @Override
   protected int fetch(long offset, byte[] into, String version) {
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(name).ifMatch(version)
-        .range(ByteRange.of(offset, into.length).toHttpHeader()).build();
+        .range(rangeHeader(ByteRange.of(offset, into.length))).build();
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(request)) {
       return readFully(in, into);
     } catch (S3Exception e) {
@@ -102,5 +102,10 @@ final class S3RangeReadStream extends RangeReadStream {
 
   private static long totalSize(GetObjectResponse response, long received) {
     return objectSize(response.contentRange(), response.contentLength(), received);
+  }
+
+  /** The HTTP {@code Range} header of a range: {@code bytes=0-99}, or {@code bytes=100-} when open-ended. */
+  static String rangeHeader(ByteRange range) {
+    return range.isOpenEnded() ? "bytes=" + range.offset() + "-" : "bytes=" + range.offset() + "-" + range.lastOffset();
   }
 }
