@@ -2,6 +2,7 @@ package io.kafkabackup.storage;
 
 import io.kafkabackup.storage.layer.LoggingStorageBackend;
 import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.util.ArrayList;
@@ -273,7 +274,8 @@ public final class StorageBackends {
           values.put(key, value);
         }
       }
-      return new StorageConfig(provider.type(), prefix, values, registry);
+      return new StorageConfig(provider.type(), prefix, values,
+          registry == null ? null : MetricsLayer.recorder(provider.type(), registry));
     }
   }
 
@@ -347,6 +349,10 @@ public final class StorageBackends {
     static StorageBackend wrap(StorageBackend backend, Object registry) {
       io.micrometer.core.instrument.MeterRegistry r = (io.micrometer.core.instrument.MeterRegistry) registry;
       return new io.kafkabackup.storage.layer.MeteredStorageBackend(backend, r);
+    }
+
+    static RequestRecorder recorder(String provider, Object registry) {
+      return new MicrometerRequestRecorder(provider, (io.micrometer.core.instrument.MeterRegistry) registry);
     }
   }
 }

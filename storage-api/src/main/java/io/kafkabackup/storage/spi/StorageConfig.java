@@ -54,7 +54,7 @@ public final class StorageConfig {
   private final String providerType;
   private final KeyPrefix prefix;
   private final Map<ConfigKey, Value> values;
-  private final Object meterRegistry;
+  private final RequestRecorder requestRecorder;
 
   /**
    * Creates a configuration; the factory does this after validation.
@@ -62,24 +62,23 @@ public final class StorageConfig {
    * @param providerType the provider's type, such as {@code azure}
    * @param prefix the key prefix from {@code storage.prefix}
    * @param values the resolved values of the provider's keys that have one
-   * @param meterRegistry a Micrometer {@code MeterRegistry} for provider-level metrics, or {@code null}
+   * @param requestRecorder where the provider reports its requests, or {@code null} when metrics are off
    */
-  public StorageConfig(String providerType, KeyPrefix prefix, Map<ConfigKey, Value> values, Object meterRegistry) {
+  public StorageConfig(String providerType, KeyPrefix prefix, Map<ConfigKey, Value> values,
+      RequestRecorder requestRecorder) {
     this.providerType = Objects.requireNonNull(providerType, "providerType");
     this.prefix = Objects.requireNonNull(prefix, "prefix");
     this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-    this.meterRegistry = meterRegistry;
+    this.requestRecorder = requestRecorder;
   }
 
   /**
-   * Where a provider records its own metrics (such as per-request counts), typed as {@code Object} so
-   * that providers without Micrometer need not load it.
+   * Where the provider reports each request it sends (the factory records them as Micrometer timers).
    *
-   * @return a {@code io.micrometer.core.instrument.MeterRegistry}, or empty if metrics are off or
-   *     Micrometer is absent
+   * @return the recorder, or empty if metrics are off or Micrometer is absent
    */
-  public Optional<Object> meterRegistry() {
-    return Optional.ofNullable(meterRegistry);
+  public Optional<RequestRecorder> requestRecorder() {
+    return Optional.ofNullable(requestRecorder);
   }
 
   /**

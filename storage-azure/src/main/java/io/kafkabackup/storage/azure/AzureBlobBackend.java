@@ -106,7 +106,7 @@ public final class AzureBlobBackend implements StorageBackend {
         // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
         .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
         .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
-        .addPolicy(new RestCallObserver(settings.meterRegistry()))
+        .addPolicy(new RestCallObserver(settings.requestRecorder()))
         .httpLogOptions(logOptions());
     credential.apply().accept(builder);
     if (settings.endpoint() != null) {

@@ -3,6 +3,7 @@ package io.kafkabackup.storage.azure;
 import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.*;
 
 import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -28,14 +29,14 @@ import java.time.Duration;
  * @param operationTimeout the limit of one service call
  * @param createContainer whether to create the container on open
  * @param serviceVersion the pinned REST version, or {@code null}
- * @param meterRegistry a Micrometer registry, or {@code null}
+ * @param requestRecorder where requests are recorded, or {@code null}
  */
 record AzureSettings(
     StorageConfig config, KeyPrefix prefix, String accountName, String container, URI endpoint,
     boolean allowInsecureHttp, long blockSize, int maxConcurrency, long singlePutThreshold,
     long downloadBlockSize, int downloadConcurrency, int maxRetries, Duration retryInitialDelay,
     Duration retryMaxDelay, Duration connectTimeout, Duration operationTimeout, boolean createContainer,
-    String serviceVersion, Object meterRegistry) {
+    String serviceVersion, RequestRecorder requestRecorder) {
 
   static AzureSettings from(StorageConfig c) {
     String account = c.string(ACCOUNT_NAME).orElse(null);
@@ -59,6 +60,6 @@ record AzureSettings(
         c.size(BLOCK_SIZE), c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_BLOCK_SIZE),
         c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(RETRY_INITIAL_DELAY),
         c.duration(RETRY_MAX_DELAY), c.duration(CONNECT_TIMEOUT), c.duration(OPERATION_TIMEOUT),
-        c.booleanValue(CREATE_CONTAINER), c.string(SERVICE_VERSION).orElse(null), c.meterRegistry().orElse(null));
+        c.booleanValue(CREATE_CONTAINER), c.string(SERVICE_VERSION).orElse(null), c.requestRecorder().orElse(null));
   }
 }

@@ -8,7 +8,7 @@ import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import io.kafkabackup.storage.spi.RequestMetrics;
+import io.kafkabackup.storage.spi.RequestRecorder;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,15 +28,15 @@ final class RestCallObserver implements HttpPipelinePolicy {
   private static final Logger LOG = LoggerFactory.getLogger("io.kafkabackup.storage.azure.requests");
   private static final String ATTEMPT = "kbs.attempt";
 
-  private final RequestMetrics metrics;
+  private final RequestRecorder metrics;
 
   /**
    * Creates the observer.
    *
-   * @param meterRegistry a Micrometer {@code MeterRegistry}, or {@code null} for logs only
+   * @param metrics where requests are recorded, or {@code null} for logs only
    */
-  RestCallObserver(Object meterRegistry) {
-    this.metrics = meterRegistry == null ? null : new RequestMetrics(AzureBlobBackendProvider.TYPE, meterRegistry);
+  RestCallObserver(RequestRecorder metrics) {
+    this.metrics = metrics;
   }
 
   @Override

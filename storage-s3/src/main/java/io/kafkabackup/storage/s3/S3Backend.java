@@ -89,7 +89,7 @@ public final class S3Backend implements StorageBackend {
             .apiCallTimeout(settings.operationTimeout())
             .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
                 .maxAttempts(settings.maxRetries() + 1).build())
-            .addExecutionInterceptor(new S3RequestObserver(settings.meterRegistry())));
+            .addExecutionInterceptor(new S3RequestObserver(settings.requestRecorder())));
     if (settings.md5()) {
       builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);

@@ -1,6 +1,6 @@
 package io.kafkabackup.storage.s3;
 
-import io.kafkabackup.storage.spi.RequestMetrics;
+import io.kafkabackup.storage.spi.RequestRecorder;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -24,10 +24,10 @@ final class S3RequestObserver implements ExecutionInterceptor {
   private static final ExecutionAttribute<Long> START = new ExecutionAttribute<>("kbs.start");
   private static final ExecutionAttribute<Integer> ATTEMPT = new ExecutionAttribute<>("kbs.attempt");
 
-  private final RequestMetrics metrics;
+  private final RequestRecorder metrics;
 
-  S3RequestObserver(Object meterRegistry) {
-    this.metrics = meterRegistry == null ? null : new RequestMetrics(S3BackendProvider.TYPE, meterRegistry);
+  S3RequestObserver(RequestRecorder metrics) {
+    this.metrics = metrics;
   }
 
   @Override

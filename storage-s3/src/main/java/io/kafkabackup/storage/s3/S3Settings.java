@@ -3,6 +3,7 @@ package io.kafkabackup.storage.s3;
 import static io.kafkabackup.storage.s3.S3BackendProvider.*;
 
 import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -29,13 +30,13 @@ import java.time.Duration;
  * @param connectTimeout the connect timeout
  * @param operationTimeout the limit of one service call
  * @param md5 whether to send Content-MD5 (else the SDK's checksums)
- * @param meterRegistry a Micrometer registry, or {@code null}
+ * @param requestRecorder where requests are recorded, or {@code null}
  */
 record S3Settings(
     StorageConfig config, KeyPrefix prefix, String bucket, String region, URI endpoint, boolean pathStyle,
     boolean allowInsecureHttp, String accessKeyId, String secretAccessKey, String sessionToken, long partSize,
     int maxConcurrency, long singlePutThreshold, long downloadPartSize, int downloadConcurrency, int maxRetries,
-    Duration connectTimeout, Duration operationTimeout, boolean md5, Object meterRegistry) {
+    Duration connectTimeout, Duration operationTimeout, boolean md5, RequestRecorder requestRecorder) {
 
   @Override
   public String toString() {
@@ -59,6 +60,6 @@ record S3Settings(
         c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), c.size(PART_SIZE),
         c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_PART_SIZE),
         c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(CONNECT_TIMEOUT),
-        c.duration(OPERATION_TIMEOUT), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.meterRegistry().orElse(null));
+        c.duration(OPERATION_TIMEOUT), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.requestRecorder().orElse(null));
   }
 }
