@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries, checked on the compiled classes of every module on this classpath: the storage
- * API knows no provider, SDK or HTTP stack; providers do not know each other; the backup engine, the
+ * API knows no provider, SDK, HTTP stack or provider kit; the kit knows no provider or SDK; providers do
+ * not know each other; the backup engine, the
  * cache and the CLI reach storage only through the API; the backup format and the cache know no Kafka.
  * A violation fails {@code ./mvnw verify} naming the class and the dependency.
  */
@@ -36,7 +37,14 @@ class ArchitectureTest {
     noClasses().that().resideInAnyPackage(API).should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
         .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
         .orShould().dependOnClassesThat().resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cache..",
-            "io.kafkabackup.cli..", "org.apache.kafka..")
+            "io.kafkabackup.cli..", "org.apache.kafka..", "io.kafkabackup.storage.kit..")
+        .check(classes);
+  }
+
+  @Test
+  void theProviderKitKnowsNoProviderOrSdk() {
+    noClasses().that().resideInAPackage("io.kafkabackup.storage.kit..").should().dependOnClassesThat()
+        .resideInAnyPackage(PROVIDERS).orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
         .check(classes);
   }
 
@@ -54,6 +62,7 @@ class ArchitectureTest {
   void backupCacheAndCliReachStorageOnlyThroughTheApi() {
     noClasses().that().resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cache..", "io.kafkabackup.cli..")
         .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
+        .orShould().dependOnClassesThat().resideInAPackage("io.kafkabackup.storage.kit..")
         .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
         .check(classes);
   }

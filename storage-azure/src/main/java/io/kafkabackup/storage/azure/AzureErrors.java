@@ -1,7 +1,7 @@
 package io.kafkabackup.storage.azure;
 
-import static io.kafkabackup.storage.spi.ProviderErrors.findCause;
-import static io.kafkabackup.storage.spi.ProviderErrors.firstLine;
+import static io.kafkabackup.storage.kit.ProviderErrors.findCause;
+import static io.kafkabackup.storage.kit.ProviderErrors.firstLine;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpHeaderName;
@@ -17,7 +17,7 @@ import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.ThrottledException;
-import io.kafkabackup.storage.spi.ProviderErrors.RedactedCause;
+import io.kafkabackup.storage.kit.ProviderErrors.RedactedCause;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;

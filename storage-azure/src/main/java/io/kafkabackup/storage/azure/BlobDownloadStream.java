@@ -13,7 +13,7 @@ import com.azure.storage.blob.specialized.BlobClientBase;
 import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PreconditionFailedException;
-import io.kafkabackup.storage.spi.RangeReadStream;
+import io.kafkabackup.storage.kit.RangeReadStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ExecutorService;

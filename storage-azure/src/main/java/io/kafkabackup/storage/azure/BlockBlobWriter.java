@@ -14,7 +14,7 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
-import io.kafkabackup.storage.spi.PartUploadWriter;
+import io.kafkabackup.storage.kit.PartUploadWriter;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.storage.StorageBackends;
-import io.kafkabackup.storage.spi.ConfigurationReference;
 import io.kafkabackup.storage.testkit.AzuriteServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

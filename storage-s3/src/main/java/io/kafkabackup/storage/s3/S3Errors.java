@@ -1,7 +1,7 @@
 package io.kafkabackup.storage.s3;
 
-import static io.kafkabackup.storage.spi.ProviderErrors.findCause;
-import static io.kafkabackup.storage.spi.ProviderErrors.firstLine;
+import static io.kafkabackup.storage.kit.ProviderErrors.findCause;
+import static io.kafkabackup.storage.kit.ProviderErrors.firstLine;
 
 import io.kafkabackup.storage.AuthenticationException;
 import io.kafkabackup.storage.InvalidConfigurationException;
@@ -14,7 +14,7 @@ import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.ThrottledException;
 import io.kafkabackup.storage.WriteMode;
-import io.kafkabackup.storage.spi.ProviderErrors.RedactedCause;
+import io.kafkabackup.storage.kit.ProviderErrors.RedactedCause;
 import java.io.IOException;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.AbortedException;

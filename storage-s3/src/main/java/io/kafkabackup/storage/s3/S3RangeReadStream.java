@@ -4,7 +4,7 @@ import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.StorageException;
-import io.kafkabackup.storage.spi.RangeReadStream;
+import io.kafkabackup.storage.kit.RangeReadStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.ExecutorService;

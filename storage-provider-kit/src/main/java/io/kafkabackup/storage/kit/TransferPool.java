@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.spi;
+package io.kafkabackup.storage.kit;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;

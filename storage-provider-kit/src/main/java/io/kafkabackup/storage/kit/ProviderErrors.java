@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.spi;
+package io.kafkabackup.storage.kit;
 
 /**
  * Helpers for translating a cloud SDK's exceptions into the library's typed errors without leaking

@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.spi;
+package io.kafkabackup.storage.kit;
 
 import io.kafkabackup.storage.InvalidConfigurationException;
 import java.net.InetAddress;

@@ -1,6 +1,8 @@
-package io.kafkabackup.storage.spi;
+package io.kafkabackup.storage.examples;
 
 import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.StorageBackendProvider;
 import java.util.List;
 import java.util.Locale;
 
@@ -8,7 +10,7 @@ import java.util.Locale;
  * Renders the configuration reference of providers as Markdown, from the same {@link ConfigKey}
  * declarations that validate configuration, so documentation cannot drift from behaviour.
  */
-public final class ConfigurationReference {
+final class ConfigurationReference {
   private ConfigurationReference() {
   }
 
