@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.cli.ExitCode;
 import io.kafkabackup.storage.testkit.AzuriteServer;
-import io.kafkabackup.storage.testkit.LoopbackTls;
+import io.kafkabackup.storage.testkit.EntraStandIn;
 import io.kafkabackup.storage.testkit.OidcStandIn;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,25 +30,21 @@ class AzureCachePluginTest {
 
   @TempDir
   static Path dir;
+  private static EntraStandIn entra;
   private static OidcStandIn idp;
   private static AzuriteServer azurite;
 
   @BeforeAll
   static void start() throws Exception {
-    LoopbackTls tls = LoopbackTls.create(Files.createDirectories(dir.resolve("tls")));
-    tls.trustInThisJvm();
-    idp = new OidcStandIn(tls.serverContext(), TENANT, CLIENT);
-    azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).httpsPfx(tls.keyStore(), LoopbackTls.PASSWORD)
-        .oauth().start();
+    entra = EntraStandIn.start(Files.createDirectories(dir.resolve("tls")), TENANT, CLIENT);
+    idp = entra.identity();
+    azurite = entra.azurite();
   }
 
   @AfterAll
   static void stop() {
-    if (azurite != null) {
-      azurite.close();
-    }
-    if (idp != null) {
-      idp.close();
+    if (entra != null) {
+      entra.close();
     }
   }
 

@@ -18,7 +18,7 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.testkit.AzuriteServer;
-import io.kafkabackup.storage.testkit.LoopbackTls;
+import io.kafkabackup.storage.testkit.EntraStandIn;
 import io.kafkabackup.storage.testkit.OidcStandIn;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +49,7 @@ class AzureAuthenticationTest {
 
   @TempDir
   static Path dir;
+  private static EntraStandIn entra;
   private static OidcStandIn idp;
   private static AzuriteServer azurite;
   private static String container;
@@ -58,11 +59,9 @@ class AzureAuthenticationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    LoopbackTls tls = LoopbackTls.create(dir);
-    tls.trustInThisJvm();
-    idp = new OidcStandIn(tls.serverContext(), TENANT, CLIENT_ID);
-    azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).httpsPfx(tls.keyStore(), LoopbackTls.PASSWORD)
-        .oauth().start();
+    entra = EntraStandIn.start(dir, TENANT, CLIENT_ID);
+    idp = entra.identity();
+    azurite = entra.azurite();
     admin = new BlobServiceClientBuilder().endpoint(azurite.endpoint().blobEndpoint().toString())
         .credential(new StorageSharedKeyCredential(azurite.endpoint().accountName(), azurite.endpoint().accountKey()))
         .buildClient();
@@ -72,11 +71,8 @@ class AzureAuthenticationTest {
 
   @AfterAll
   static void stop() {
-    if (azurite != null) {
-      azurite.close();
-    }
-    if (idp != null) {
-      idp.close();
+    if (entra != null) {
+      entra.close();
     }
   }
 
