@@ -100,9 +100,10 @@ public final class KafkaBroker implements AutoCloseable {
   private static KafkaBroker start(Map<String, String> overrides, boolean scram) {
     try {
       Path dir = Files.createTempDirectory("kafka-broker-");
-      int port = freePort();
-      int controllerPort = freePort();
-      int saslPort = scram ? freePort() : -1;
+      int[] ports = freePorts(3);
+      int port = ports[0];
+      int controllerPort = ports[1];
+      int saslPort = scram ? ports[2] : -1;
       Properties props = new Properties();
       props.put("process.roles", "broker,controller");
       props.put("node.id", "1");
@@ -154,9 +155,24 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
+  /**
+   * Distinct free loopback ports: all are held open until every one is chosen, since a port closed at
+   * once may be handed out again by the next bind (then two listeners would share it).
+   */
+  private static int[] freePorts(int count) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        held.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : held) {
+        socket.close();
+      }
     }
   }
 
