@@ -77,8 +77,8 @@ class CachePluginTest {
     assertTrue(kept.out().contains("exists; not saved"), kept.out());
 
     // A later build of another branch on a fresh workspace: falls back to main's entry.
-    deleteTree(ws.resolve(".m2"));
-    deleteTree(ws.resolve("node_modules"));
+    FileTrees.delete(ws.resolve(".m2"));
+    FileTrees.delete(ws.resolve("node_modules"));
     Map<String, String> feature = with(with(restore, "DRONE_COMMIT_BRANCH", "feature-x"), "PLUGIN_RESTORE_KEYS",
         "m2-feature-x-,m2-main-");
     CliRun hit = CliRun.run(feature);
@@ -108,14 +108,5 @@ class CachePluginTest {
       out.put(pairs[i], pairs[i + 1]);
     }
     return out;
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        p.toFile().setWritable(true);
-        Files.delete(p);
-      }
-    }
   }
 }

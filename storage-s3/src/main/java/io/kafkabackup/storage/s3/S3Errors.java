@@ -41,7 +41,7 @@ final class S3Errors {
    * response it cannot parse, a request it cannot build. Trying again cannot help, so such failures are
    * not reported as retryable (the SDK's standard strategy does not retry them either).
    */
-  static boolean clientSide(Throwable failure) {
+  private static boolean clientSide(Throwable failure) {
     return failure instanceof SdkClientException && findCause(failure, IOException.class) == null
         && findCause(failure, ApiCallAttemptTimeoutException.class) == null
         && findCause(failure, RetryableException.class) == null;

@@ -14,10 +14,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Directory trees for archive tests: {@link #build} writes a tree shaped like a build cache (nested
@@ -94,6 +96,23 @@ public final class FileTrees {
       }
     });
     return out;
+  }
+
+  /**
+   * Deletes a tree, deepest entries first; links are removed, never followed.
+   *
+   * @param root the tree's top directory (or a file); nothing happens if it does not exist
+   * @throws IOException if an entry cannot be deleted
+   */
+  public static void delete(Path root) throws IOException {
+    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static String name(Path root, Path path) {
