@@ -33,7 +33,7 @@ final class StorageUnderTest {
     c.put("storage.azure.endpoint", azurite.blobEndpoint().toString());
     c.put("storage.azure.container", "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 16));
     c.put("storage.azure.create-container", "true");
-    c.put("storage.azure.block-size", "1MiB");
+    c.put("storage.azure.part-size", "1MiB");
     c.put("storage.azure.retry-initial-delay", "50ms");
     return c;
   }

@@ -3,7 +3,7 @@ package io.kafkabackup.storage;
 /**
  * The backend rejected the credentials (wrong key, expired or unaccepted token, unknown principal).
  */
-public class AuthenticationException extends AccessDeniedException {
+public class AuthenticationException extends AccessRefusedException {
   private static final long serialVersionUID = 1L;
 
   /**

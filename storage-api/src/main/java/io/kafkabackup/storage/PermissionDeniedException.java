@@ -3,7 +3,7 @@ package io.kafkabackup.storage;
 /**
  * The credentials were accepted but do not allow the operation.
  */
-public class PermissionDeniedException extends AccessDeniedException {
+public class PermissionDeniedException extends AccessRefusedException {
   private static final long serialVersionUID = 1L;
 
   /**

@@ -204,8 +204,8 @@ public interface StorageBackend extends AutoCloseable {
   void delete(ObjectKey key);
 
   /**
-   * Deletes many objects, in batches where the backend supports it (see
-   * {@link Capabilities#bulkDeleteBatchSize()}). Missing keys are not errors.
+   * Deletes many objects, in batches of the store's bulk-delete request where it has one. Missing keys
+   * are not errors.
    *
    * @param keys what to delete
    * @throws BulkDeleteException if some keys could not be deleted; it names them, and each failure is

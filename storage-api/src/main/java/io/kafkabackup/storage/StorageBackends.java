@@ -1,21 +1,26 @@
 package io.kafkabackup.storage;
 
-import io.kafkabackup.storage.layer.LoggingStorageBackend;
+import io.kafkabackup.storage.layer.StorageLayers;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import io.kafkabackup.storage.spi.StorageConfig;
+import io.kafkabackup.storage.spi.StorageLayer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,19 +40,21 @@ import java.util.stream.Collectors;
  * backend. Settings of other providers found on the classpath are ignored, so switching backends means
  * changing {@code storage.backend} alone.
  *
- * <p>Backends it opens are wrapped in a logging layer and, when Micrometer is on the classpath, a
- * metrics layer (disable with {@code storage.metrics.enabled=false}).
+ * <p>Backends it opens are wrapped in layers, in an explicit order ({@link Builder#layers(List)}); by
+ * default {@link StorageLayers#defaults()}: the metrics layer (when Micrometer is on the classpath;
+ * {@code storage.metrics.enabled=false} turns it off), then the logging layer. A layer's own keys
+ * ({@code storage.<layer>.*}) are validated like a provider's.
  */
 public final class StorageBackends {
   /** Selects the provider: {@code filesystem}, {@code s3}, {@code azure} or a third party's type. */
   public static final String BACKEND = "storage.backend";
   /** Confines the backend to a part of the store, such as {@code prod/cluster-a}. */
   public static final String PREFIX = "storage.prefix";
-  /** {@code false} turns the Micrometer layer off; default {@code true} when Micrometer is present. */
+  /** {@code false} turns the metrics layer off (a key of {@link StorageLayers#metrics()}). */
   public static final String METRICS_ENABLED = "storage.metrics.enabled";
 
-  private static final List<String> COMMON_KEYS = List.of(BACKEND, PREFIX, METRICS_ENABLED);
-  private static final String MICROMETER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+  private static final List<String> COMMON_KEYS = List.of(BACKEND, PREFIX);
+  private static final Pattern LAYER_NAME = Pattern.compile("[a-z][a-z0-9-]*");
 
   private StorageBackends() {
   }
@@ -97,8 +104,7 @@ public final class StorageBackends {
     private final Map<String, String> config = new LinkedHashMap<>();
     private Map<String, String> environment = System.getenv();
     private ClassLoader classLoader;
-    private Object meterRegistry;
-    private final List<UnaryOperator<StorageBackend>> layers = new ArrayList<>();
+    private List<StorageLayer> layers = StorageLayers.defaults();
 
     private Builder() {
     }
@@ -162,27 +168,53 @@ public final class StorageBackends {
     }
 
     /**
-     * Records metrics into this registry instead of Micrometer's global registry.
+     * Records metrics into this registry instead of Micrometer's global registry: the metrics layer in
+     * the list is replaced by {@link StorageLayers#metrics(MeterRegistry)}, in the same place.
      *
-     * @param registry a {@code io.micrometer.core.instrument.MeterRegistry}
+     * @param registry the registry
      * @return this builder
      */
-    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-      // Kept as Object so that this class loads without Micrometer on the classpath.
-      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+    public Builder meterRegistry(MeterRegistry registry) {
+      StorageLayer metrics = StorageLayers.metrics(registry);
+      layers = layers.stream().map(l -> l.name().equals(metrics.name()) ? metrics : l).toList();
       return this;
     }
 
     /**
-     * Adds a layer (a decorator) around the backend, outside the built-in layers. Layers added first
-     * sit closest to the backend.
+     * Sets every layer and their order, the first closest to the backend, replacing the defaults
+     * ({@link StorageLayers#defaults()}). Build the list from the defaults to keep them, such as
+     * {@code List.of(StorageLayers.metrics(), myLayer, StorageLayers.logging())}.
+     *
+     * @param layers the layers, innermost first
+     * @return this builder
+     */
+    public Builder layers(List<StorageLayer> layers) {
+      this.layers = List.copyOf(layers);
+      return this;
+    }
+
+    /**
+     * Adds a layer outside those already set.
+     *
+     * @param layer the layer
+     * @return this builder
+     */
+    public Builder layer(StorageLayer layer) {
+      List<StorageLayer> more = new ArrayList<>(layers);
+      more.add(Objects.requireNonNull(layer, "layer"));
+      this.layers = List.copyOf(more);
+      return this;
+    }
+
+    /**
+     * Adds a layer without keys outside those already set, such as a
+     * {@link io.kafkabackup.storage.layer.ForwardingStorageBackend} subclass's constructor.
      *
      * @param layer wraps a backend
      * @return this builder
      */
     public Builder layer(UnaryOperator<StorageBackend> layer) {
-      layers.add(Objects.requireNonNull(layer, "layer"));
-      return this;
+      return layer(StorageLayers.of("custom-" + (layers.size() + 1), layer));
     }
 
     /**
@@ -213,7 +245,8 @@ public final class StorageBackends {
       });
       List<StorageBackendProvider> providers = providers();
       StorageBackendProvider provider = selectProvider(storageKeys.get(BACKEND), providers);
-      checkForUnknownKeys(storageKeys, provider, providers);
+      checkLayerNames(layers, providers);
+      checkForUnknownKeys(storageKeys, provider, providers, layers);
 
       KeyPrefix prefix;
       try {
@@ -221,19 +254,24 @@ public final class StorageBackends {
       } catch (InvalidObjectKeyException e) {
         throw new InvalidConfigurationException(PREFIX, PREFIX + ": " + e.getMessage(), e);
       }
-      boolean metrics = parseBoolean(METRICS_ENABLED, storageKeys.getOrDefault(METRICS_ENABLED, "true"))
-          && micrometerPresent();
-      Object registry = metrics ? MetricsLayer.registry(meterRegistry) : null;
-      StorageConfig resolved = resolve(provider, storageKeys, prefix, registry);
+      Map<StorageLayer, StorageConfig> layerConfigs = new LinkedHashMap<>();
+      RequestRecorder recorder = null;
+      for (StorageLayer layer : layers) {
+        StorageConfig layerConfig = new StorageConfig(layer.name(), prefix,
+            resolve(layer.name(), layer.configKeys(), storageKeys, "the " + layer.name() + " layer"), null);
+        layerConfigs.put(layer, layerConfig);
+        if (recorder == null) {
+          recorder = layer.requestRecorder(provider.type(), layerConfig).orElse(null);
+        }
+      }
+      StorageConfig resolved = new StorageConfig(provider.type(), prefix,
+          resolve(provider.type(), provider.configKeys(), storageKeys, BACKEND + "=" + provider.type()), recorder);
 
       StorageBackend backend = provider.open(resolved);
       try {
-        if (registry != null) {
-          backend = MetricsLayer.wrap(backend, registry);
-        }
-        backend = new LoggingStorageBackend(backend);
-        for (UnaryOperator<StorageBackend> layer : layers) {
-          backend = Objects.requireNonNull(layer.apply(backend), "layer returned null");
+        for (Map.Entry<StorageLayer, StorageConfig> layer : layerConfigs.entrySet()) {
+          backend = Objects.requireNonNull(layer.getKey().wrap(backend, layer.getValue()),
+              () -> "layer " + layer.getKey().name() + " returned null");
         }
         return backend;
       } catch (RuntimeException | Error e) {
@@ -242,11 +280,12 @@ public final class StorageBackends {
       }
     }
 
-    private StorageConfig resolve(StorageBackendProvider provider, Map<String, String> storageKeys, KeyPrefix prefix,
-        Object registry) {
+    /** Resolves the keys of one section: configuration, then environment variables, then the default. */
+    private Map<ConfigKey, StorageConfig.Value> resolve(String section, List<ConfigKey> keys,
+        Map<String, String> storageKeys, String requiredBy) {
       Map<ConfigKey, StorageConfig.Value> values = new LinkedHashMap<>();
-      for (ConfigKey key : provider.configKeys()) {
-        String fullName = key.fullName(provider.type());
+      for (ConfigKey key : keys) {
+        String fullName = key.fullName(section);
         StorageConfig.Value value = null;
         String raw = storageKeys.get(fullName);
         if (raw != null && !raw.isBlank()) {
@@ -266,16 +305,15 @@ public final class StorageBackends {
               StorageConfig.Source.DEFAULT, fullName);
         }
         if (value == null && key.required()) {
-          throw new InvalidConfigurationException(fullName, fullName + " is required for storage.backend="
-              + provider.type() + (key.envVars().isEmpty() ? "" : " (or set " + String.join(" or ", key.envVars()) + ")")
+          throw new InvalidConfigurationException(fullName, fullName + " is required for "
+              + requiredBy + (key.envVars().isEmpty() ? "" : " (or set " + String.join(" or ", key.envVars()) + ")")
               + ": " + key.description());
         }
         if (value != null) {
           values.put(key, value);
         }
       }
-      return new StorageConfig(provider.type(), prefix, values,
-          registry == null ? null : MetricsLayer.recorder(provider.type(), registry));
+      return values;
     }
   }
 
@@ -302,10 +340,28 @@ public final class StorageBackends {
     return provider;
   }
 
+  private static void checkLayerNames(List<StorageLayer> layers, List<StorageBackendProvider> providers) {
+    Set<String> seen = new HashSet<>();
+    for (StorageLayer layer : layers) {
+      String name = layer.name();
+      if (name == null || !LAYER_NAME.matcher(name).matches() || name.equals("backend") || name.equals("prefix")) {
+        throw new IllegalArgumentException("layer name '" + name + "' must be lower-case letters, digits and "
+            + "hyphens, and not 'backend' or 'prefix'");
+      }
+      if (!seen.add(name)) {
+        throw new IllegalArgumentException("two layers are named '" + name + "'");
+      }
+      if (providers.stream().anyMatch(p -> p.type().equals(name))) {
+        throw new IllegalArgumentException("layer name '" + name + "' is a provider's type; its keys would clash");
+      }
+    }
+  }
+
   private static void checkForUnknownKeys(Map<String, String> storageKeys, StorageBackendProvider selected,
-      List<StorageBackendProvider> providers) {
+      List<StorageBackendProvider> providers, List<StorageLayer> layers) {
     List<String> known = new ArrayList<>(COMMON_KEYS);
     selected.configKeys().forEach(k -> known.add(k.fullName(selected.type())));
+    layers.forEach(l -> l.configKeys().forEach(k -> known.add(k.fullName(l.name()))));
     for (String key : storageKeys.keySet()) {
       if (known.contains(key)) {
         continue;
@@ -320,39 +376,6 @@ public final class StorageBackends {
       throw new InvalidConfigurationException(key, "unknown configuration key '" + key + "'"
           + ConfigKey.closest(key, candidates).map(s -> "; did you mean '" + s + "'?").orElse("")
           + "; keys of storage.backend=" + selected.type() + ": " + known);
-    }
-  }
-
-  private static boolean parseBoolean(String key, String value) {
-    String v = value.trim();
-    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
-      throw new InvalidConfigurationException(key, key + ": '" + value + "' is not a boolean (true or false)");
-    }
-    return Boolean.parseBoolean(v);
-  }
-
-  private static boolean micrometerPresent() {
-    try {
-      Class.forName(MICROMETER_REGISTRY, false, StorageBackends.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
-    }
-  }
-
-  /** Keeps every Micrometer reference in one class, loaded only when Micrometer is present. */
-  private static final class MetricsLayer {
-    static Object registry(Object configured) {
-      return configured != null ? configured : io.micrometer.core.instrument.Metrics.globalRegistry;
-    }
-
-    static StorageBackend wrap(StorageBackend backend, Object registry) {
-      io.micrometer.core.instrument.MeterRegistry r = (io.micrometer.core.instrument.MeterRegistry) registry;
-      return new io.kafkabackup.storage.layer.MeteredStorageBackend(backend, r);
-    }
-
-    static RequestRecorder recorder(String provider, Object registry) {
-      return new MicrometerRequestRecorder(provider, (io.micrometer.core.instrument.MeterRegistry) registry);
     }
   }
 }

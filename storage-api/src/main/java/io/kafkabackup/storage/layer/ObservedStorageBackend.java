@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
@@ -261,7 +262,7 @@ public abstract class ObservedStorageBackend extends ForwardingStorageBackend {
     @Override
     public void abort() {
       writer.abort();
-      report(new java.util.concurrent.CancellationException("aborted"));
+      report(new CancellationException("aborted"));
     }
 
     @Override

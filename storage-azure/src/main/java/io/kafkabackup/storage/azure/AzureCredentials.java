@@ -1,15 +1,15 @@
 package io.kafkabackup.storage.azure;
 
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.ACCOUNT_KEY;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.AUTH;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.AUTHORITY_HOST;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CLIENT_ID;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CLIENT_SECRET;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.CONNECTION_STRING;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.FEDERATED_TOKEN_FILE;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.OIDC_TOKEN;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.SAS_TOKEN;
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.TENANT_ID;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.ACCOUNT_KEY;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.AUTH;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.AUTHORITY_HOST;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.CLIENT_ID;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.CLIENT_SECRET;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.CONNECTION_STRING;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.FEDERATED_TOKEN_FILE;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.OIDC_TOKEN;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.SAS_TOKEN;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.TENANT_ID;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.azure.core.credential.TokenCredential;
@@ -34,6 +34,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -108,7 +109,7 @@ final class AzureCredentials {
       case ACCOUNT_KEY:
         required.add(ACCOUNT_KEY);
         if (accountName == null) {
-          required.add(AzureBlobBackendProvider.ACCOUNT_NAME);
+          required.add(AzureBackendProvider.ACCOUNT_NAME);
         }
         break;
       case SAS:
@@ -129,7 +130,7 @@ final class AzureCredentials {
       default:
         break;
     }
-    required.removeIf(k -> k == AzureBlobBackendProvider.ACCOUNT_NAME ? accountName != null : config.has(k));
+    required.removeIf(k -> k == AzureBackendProvider.ACCOUNT_NAME ? accountName != null : config.has(k));
     return required;
   }
 
@@ -243,7 +244,7 @@ final class AzureCredentials {
   }
 
   private static TokenCredential assertionCredential(String clientId, String tenantId, String authority,
-      java.util.function.Supplier<String> assertion) {
+      Supplier<String> assertion) {
     ClientAssertionCredentialBuilder builder = new ClientAssertionCredentialBuilder().clientId(clientId)
         .tenantId(tenantId).clientAssertion(assertion);
     if (authority != null) {

@@ -1,58 +1,39 @@
 package io.kafkabackup.storage.azure;
 
 import static io.kafkabackup.storage.kit.ProviderErrors.findCause;
-import static io.kafkabackup.storage.kit.ProviderErrors.firstLine;
 
 import com.azure.core.exception.ClientAuthenticationException;
 import com.azure.core.http.HttpHeaderName;
 import com.azure.core.http.HttpResponse;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.kafkabackup.storage.AuthenticationException;
-import io.kafkabackup.storage.InvalidConfigurationException;
-import io.kafkabackup.storage.InvalidRangeException;
-import io.kafkabackup.storage.ObjectAlreadyExistsException;
-import io.kafkabackup.storage.ObjectNotFoundException;
-import io.kafkabackup.storage.PermissionDeniedException;
-import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.StorageException;
-import io.kafkabackup.storage.StorageTimeoutException;
-import io.kafkabackup.storage.ThrottledException;
-import io.kafkabackup.storage.kit.ProviderErrors.RedactedCause;
+import io.kafkabackup.storage.kit.ProviderErrors;
+import io.kafkabackup.storage.kit.ProviderErrors.ClientFailure;
+import io.kafkabackup.storage.kit.ProviderErrors.Container;
+import io.kafkabackup.storage.kit.ProviderErrors.Meaning;
+import io.kafkabackup.storage.kit.ProviderErrors.ServiceFailure;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 import javax.xml.stream.XMLStreamException;
 
 /**
- * Turns Azure SDK failures into the library's typed errors. Messages carry the HTTP status, the
- * service's error code, its request id and our client request id, so a failure can be traced in the
- * storage account's logs. The SDK's own exception is never attached as it is, since its message repeats
- * the request (URL query, signatures); the cause is a copy with a redacted message and the same stack.
+ * Classifies Azure SDK failures for the kit's one mapping ({@link ProviderErrors}): what the Blob
+ * service's error codes mean, and which client-side failure an SDK exception is. Messages carry the HTTP
+ * status, the service's error code, its request id and our client request id, so a failure can be traced
+ * in the storage account's logs.
  */
 final class AzureErrors {
   static final HttpHeaderName REQUEST_ID = HttpHeaderName.fromString("x-ms-request-id");
   private static final HttpHeaderName RETRY_AFTER_MS = HttpHeaderName.fromString("x-ms-retry-after-ms");
-  private static final Pattern SECRETS = Pattern.compile(
-      "(?i)(sig=)[^&\\s\"']+|(SharedKey [^:\\s]+:)[^\\s\"']+|(Bearer )[^\\s\"']+|eyJ[\\w-]+\\.[\\w-]+\\.[\\w-]*");
+  private static final Set<String> BAD_CREDENTIALS = Set.of("AuthenticationFailed", "InvalidAuthenticationInfo",
+      "NoAuthenticationInformation");
 
   private AzureErrors() {
-  }
-
-  static String redact(String text) {
-    if (text == null) {
-      return null;
-    }
-    return SECRETS.matcher(text).replaceAll(m -> {
-      for (int g = 1; g <= 3; g++) {
-        if (m.group(g) != null) {
-          return java.util.regex.Matcher.quoteReplacement(m.group(g) + "REDACTED");
-        }
-      }
-      return "REDACTED";
-    });
   }
 
   /**
@@ -70,44 +51,39 @@ final class AzureErrors {
     String what = operation + " '" + key + "'";
     BlobStorageException service = findCause(e, BlobStorageException.class);
     if (service != null) {
-      return fromService(service, what, container);
-    }
-    ClientAuthenticationException auth = findCause(e, ClientAuthenticationException.class);
-    if (auth != null) {
-      return new AuthenticationException(what + " failed: the credential could not get a token: "
-          + redact(firstLine(auth.getMessage())), new RedactedCause(auth, redact(firstLine(auth.getMessage()))));
-    }
-    Throwable identity = identityFailure(e);
-    if (identity != null) {
-      // MSAL, under azure-identity, reports a refused token request (wrong secret or assertion) itself.
-      return new AuthenticationException(what + " failed: the credential could not get a token: "
-          + redact(firstLine(identity.getMessage())), new RedactedCause(identity, redact(firstLine(identity.getMessage()))));
+      return ProviderErrors.forService(what, classify(service), service, null, new Container(
+          "storage.azure.container", "container '" + container + "' does not exist; create it or set "
+          + "storage.azure.create-container=true"));
     }
     AuthenticationException ours = findCause(e, AuthenticationException.class);
-    if (ours != null) {
+    if (ours != null && findCause(e, ClientAuthenticationException.class) == null && identityFailure(e) == null) {
       return ours;
     }
+    return ProviderErrors.forClient(what, clientFailure(e), e);
+  }
+
+  private static ClientFailure clientFailure(Throwable e) {
+    if (findCause(e, ClientAuthenticationException.class) != null || identityFailure(e) != null) {
+      // MSAL, under azure-identity, reports a refused token request (wrong secret or assertion) itself.
+      return ClientFailure.CREDENTIALS;
+    }
     if (findCause(e, TimeoutException.class) != null || String.valueOf(e.getMessage()).contains("Timeout on blocking read")) {
-      return new StorageTimeoutException(what + " timed out: " + redact(firstLine(e.getMessage())),
-          new RedactedCause(e, redact(firstLine(e.getMessage()))));
+      return ClientFailure.TIMEOUT;
     }
     if (findCause(e, InterruptedIOException.class) != null || findCause(e, InterruptedException.class) != null) {
-      return new StorageException(what + " was interrupted", new RedactedCause(e, "interrupted"), true);
+      return ClientFailure.INTERRUPTED;
     }
     if (findCause(e, XMLStreamException.class) != null) {
       // The SDK wraps a parse failure in an IOException, but it is the client's: no retry can help.
-      return new StorageException(what + " failed: the response could not be parsed: "
-          + redact(firstLine(rootMessage(e))), new RedactedCause(e, redact(firstLine(rootMessage(e)))), false);
+      return ClientFailure.UNPARSEABLE;
     }
     if (findCause(e, IOException.class) != null || e instanceof UncheckedIOException) {
-      return new StorageException(what + " failed with a network error: " + redact(firstLine(rootMessage(e))),
-          new RedactedCause(e, redact(firstLine(rootMessage(e)))), true);
+      return ClientFailure.NETWORK;
     }
-    return new StorageException(what + " failed: " + redact(firstLine(e.toString())),
-        new RedactedCause(e, redact(firstLine(String.valueOf(e.getMessage())))), false);
+    return ClientFailure.OTHER;
   }
 
-  private static StorageException fromService(BlobStorageException e, String what, String container) {
+  private static ServiceFailure classify(BlobStorageException e) {
     int status = e.getStatusCode();
     String code = e.getErrorCode() == null ? "" : e.getErrorCode().toString();
     HttpResponse response = e.getResponse();
@@ -116,47 +92,18 @@ final class AzureErrors {
         : response.getRequest().getHeaders().getValue(HttpHeaderName.X_MS_CLIENT_REQUEST_ID);
     String detail = "HTTP " + status + (code.isEmpty() ? "" : " " + code) + " (request id " + requestId
         + ", client request id " + clientRequestId + ")";
-    RedactedCause cause = new RedactedCause(e, detail);
-    if (code.equals("AuthenticationFailed") || code.equals("InvalidAuthenticationInfo")
-        || code.equals("NoAuthenticationInformation")) {
-      // The service answers 400 or 403 with these, depending on what was wrong with the credentials.
-      return new AuthenticationException(what + " failed: the service rejected the credentials: " + detail, cause);
+    Meaning meaning = Meaning.NONE;
+    // The service answers 400 or 403 with these, depending on what was wrong with the credentials; Azurite
+    // reports a bad signature as 403 AuthorizationFailure, which only the message tells apart.
+    if (BAD_CREDENTIALS.contains(code) || status == 403 && (code.startsWith("Authentication") || code.isEmpty()
+        || String.valueOf(e.getMessage()).contains("Server failed to authenticate the request"))) {
+      meaning = Meaning.BAD_CREDENTIALS;
+    } else if (status == 404 && "ContainerNotFound".equals(code)) {
+      meaning = Meaning.CONTAINER_NOT_FOUND;
+    } else if (status == 409 && "BlobAlreadyExists".equals(code)) {
+      meaning = Meaning.ALREADY_EXISTS;
     }
-    switch (status) {
-      case 404:
-        if ("ContainerNotFound".equals(code)) {
-          return new InvalidConfigurationException("storage.azure.container", what + " failed: container '"
-              + container + "' does not exist; create it or set storage.azure.create-container=true: " + detail,
-              cause);
-        }
-        return new ObjectNotFoundException(what + " failed: not found: " + detail, cause);
-      case 409:
-        if ("BlobAlreadyExists".equals(code)) {
-          return new ObjectAlreadyExistsException(what + " failed: the object already exists: " + detail, cause);
-        }
-        return new StorageException(what + " failed: conflict: " + detail, cause, false);
-      case 412:
-        return new PreconditionFailedException(what + " failed: the object's etag no longer matches: " + detail, cause);
-      case 416:
-        return new InvalidRangeException(what + " failed: the range starts beyond the end of the object: " + detail,
-            cause);
-      case 401:
-        return new AuthenticationException(what + " failed: authentication required: " + detail, cause);
-      case 403:
-        // Azurite reports a bad signature as AuthorizationFailure; the service's message tells them apart.
-        if (code.startsWith("Authentication") || code.equals("InvalidAuthenticationInfo")
-            || code.equals("NoAuthenticationInformation") || code.isEmpty()
-            || String.valueOf(e.getMessage()).contains("Server failed to authenticate the request")) {
-          return new AuthenticationException(what + " failed: the service rejected the credentials: " + detail,
-              cause);
-        }
-        return new PermissionDeniedException(what + " failed: permission denied: " + detail, cause);
-      case 429:
-      case 503:
-        return new ThrottledException(what + " was throttled after all retries: " + detail, cause, retryAfter(response));
-      default:
-        return new StorageException(what + " failed: " + detail, cause, status >= 500 || status == 408);
-    }
+    return new ServiceFailure(status, meaning, detail, retryAfter(response));
   }
 
   private static Throwable identityFailure(Throwable e) {
@@ -186,13 +133,4 @@ final class AzureErrors {
     }
     return null;
   }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
-  }
-
 }

@@ -1,12 +1,12 @@
 package io.kafkabackup.storage.azure;
 
-import static io.kafkabackup.storage.azure.AzureBlobBackendProvider.*;
+import static io.kafkabackup.storage.azure.AzureBackendProvider.*;
 
 import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.kit.TransferKeys.Transfer;
 import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.net.URI;
-import java.time.Duration;
 
 /**
  * The typed settings of one Azure backend, read once from the validated configuration.
@@ -17,25 +17,14 @@ import java.time.Duration;
  * @param container the container
  * @param endpoint the blob service URL, or {@code null} to take it from the connection string
  * @param allowInsecureHttp whether a non-loopback http:// endpoint is allowed
- * @param blockSize the staged block size
- * @param maxConcurrency blocks in flight per upload
- * @param singlePutThreshold the largest object sent in one Put Blob
- * @param downloadBlockSize the size of each ranged GET
- * @param downloadConcurrency ranged GETs in flight per stream
- * @param maxRetries retries per request
- * @param retryInitialDelay the first retry's delay
- * @param retryMaxDelay the longest retry delay
- * @param connectTimeout the connect timeout
- * @param operationTimeout the limit of one service call
+ * @param transfer the shared transfer, retry and timeout settings
  * @param createContainer whether to create the container on open
  * @param serviceVersion the pinned REST version, or {@code null}
  * @param requestRecorder where requests are recorded, or {@code null}
  */
 record AzureSettings(
     StorageConfig config, KeyPrefix prefix, String accountName, String container, URI endpoint,
-    boolean allowInsecureHttp, long blockSize, int maxConcurrency, long singlePutThreshold,
-    long downloadBlockSize, int downloadConcurrency, int maxRetries, Duration retryInitialDelay,
-    Duration retryMaxDelay, Duration connectTimeout, Duration operationTimeout, boolean createContainer,
+    boolean allowInsecureHttp, Transfer transfer, boolean createContainer,
     String serviceVersion, RequestRecorder requestRecorder) {
 
   static AzureSettings from(StorageConfig c) {
@@ -57,9 +46,6 @@ record AzureSettings(
           + "and single hyphens, starting and ending with a letter or digit)");
     }
     return new AzureSettings(c, c.prefix(), account, container, endpoint, c.booleanValue(ALLOW_INSECURE_HTTP),
-        c.size(BLOCK_SIZE), c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_BLOCK_SIZE),
-        c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(RETRY_INITIAL_DELAY),
-        c.duration(RETRY_MAX_DELAY), c.duration(CONNECT_TIMEOUT), c.duration(OPERATION_TIMEOUT),
-        c.booleanValue(CREATE_CONTAINER), c.string(SERVICE_VERSION).orElse(null), c.requestRecorder().orElse(null));
+        TRANSFER.read(c), c.booleanValue(CREATE_CONTAINER), c.string(SERVICE_VERSION).orElse(null), c.requestRecorder().orElse(null));
   }
 }

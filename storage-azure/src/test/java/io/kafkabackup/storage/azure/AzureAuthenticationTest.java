@@ -317,7 +317,7 @@ class AzureAuthenticationTest {
         .filter(t -> !t.matches("(?s)(TRACE|DEBUG) (reactor\\.netty|io\\.netty)\\..*")).toList();
     assertTrue(checked.stream().anyMatch(t -> t.contains(" com.azure.")), "the Azure SDK's own events were captured");
     for (String method : List.of("account-key", "sas", "workload-identity", "oidc-token", "client-secret")) {
-      assertTrue(checked.stream().anyMatch(t -> t.startsWith("INFO io.kafkabackup.storage.azure.AzureBlobBackend")
+      assertTrue(checked.stream().anyMatch(t -> t.startsWith("INFO io.kafkabackup.storage.azure.AzureBackend")
           && t.contains("authentication method=" + method + " ")), "the chosen method is logged once: " + method);
     }
     for (String secret : secrets) {
@@ -328,7 +328,7 @@ class AzureAuthenticationTest {
   }
 
   private static io.kafkabackup.storage.spi.StorageConfig resolvedConfig(Map<String, String> config) {
-    AzureBlobBackendProvider provider = new AzureBlobBackendProvider();
+    AzureBackendProvider provider = new AzureBackendProvider();
     Map<io.kafkabackup.storage.spi.ConfigKey, io.kafkabackup.storage.spi.StorageConfig.Value> values = new HashMap<>();
     for (io.kafkabackup.storage.spi.ConfigKey key : provider.configKeys()) {
       String raw = config.get(key.fullName("azure"));

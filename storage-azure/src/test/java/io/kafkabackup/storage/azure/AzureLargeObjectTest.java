@@ -8,8 +8,8 @@ import com.azure.storage.blob.models.BlockListType;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
-import io.kafkabackup.storage.tck.Digests;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.Digests;
+import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.testkit.AzuriteEndpoint;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.AzuriteServer;
@@ -59,8 +59,8 @@ class AzureLargeObjectTest {
     BlobContainerClient container = AzureTestSupport.createContainer(azurite);
     long size = 300L * 1024 * 1024 + 17;
     try (StorageBackend backend = AzureTestSupport.open(AzureTestSupport.config(azurite, container.getBlobContainerName(),
-        "storage.azure.block-size", null, "storage.azure.single-put-threshold", null,
-        "storage.azure.download-block-size", null))) {
+        "storage.azure.part-size", null, "storage.azure.single-put-threshold", null,
+        "storage.azure.download-part-size", null))) {
       backend.put(ObjectKey.of("segment.log"), new RandomStream(size, 1), size, PutOptions.overwrite());
       try (InputStream in = backend.openStream(ObjectKey.of("segment.log"))) {
         assertEquals(Digests.sha256(new RandomStream(size, 1)), Digests.sha256(in));

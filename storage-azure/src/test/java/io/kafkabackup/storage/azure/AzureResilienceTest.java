@@ -18,8 +18,8 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.StorageTimeoutException;
 import io.kafkabackup.storage.ThrottledException;
-import io.kafkabackup.storage.tck.Digests;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.Digests;
+import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Fault;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy.Request;
@@ -133,7 +133,7 @@ class AzureResilienceTest {
     String container = AzureTestSupport.createContainer(AZURITE.endpoint()).getBlobContainerName();
     try (StorageBackend impatient = AzureTestSupport.open(AzureTestSupport.config(AZURITE.endpoint(), container,
         "storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName(),
-        "storage.azure.operation-timeout", "1s", "storage.azure.max-retries", "1",
+        "storage.azure.request-timeout", "1s", "storage.azure.max-retries", "1",
         "storage.azure.retry-initial-delay", "10ms"))) {
       impatient.put(ObjectKey.of("k"), new byte[10]);
       AtomicInteger stalls = new AtomicInteger(1);

@@ -22,9 +22,9 @@ final class AzureTestSupport {
     c.put("storage.azure.account-key", azurite.accountKey());
     c.put("storage.azure.endpoint", azurite.blobEndpoint().toString());
     c.put("storage.azure.container", container);
-    c.put("storage.azure.block-size", "1MiB");
+    c.put("storage.azure.part-size", "1MiB");
     c.put("storage.azure.single-put-threshold", "1MiB");
-    c.put("storage.azure.download-block-size", "1MiB");
+    c.put("storage.azure.download-part-size", "1MiB");
     c.put("storage.azure.retry-initial-delay", "50ms");
     for (int i = 0; i < overrides.length; i += 2) {
       if (overrides[i + 1] == null) {

@@ -4,8 +4,8 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
-import io.kafkabackup.storage.tck.Digests;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.Digests;
+import io.kafkabackup.storage.testkit.RandomStream;
 import java.io.InputStream;
 import java.util.Map;
 

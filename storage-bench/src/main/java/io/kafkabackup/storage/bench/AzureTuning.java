@@ -11,13 +11,14 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.testkit.AzuriteEndpoint;
 import io.kafkabackup.storage.testkit.AzuriteServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +50,7 @@ final class AzureTuning {
               .setMaxConcurrency(concurrency).setMaxSingleUploadSizeLong(block);
           try (StorageBackend backend = open(endpoint, block, concurrency)) {
             ObjectKey key = ObjectKey.of("ours");
-            Map<String, Measurement.Run> uploads = new java.util.LinkedHashMap<>();
+            Map<String, Measurement.Run> uploads = new LinkedHashMap<>();
             uploads.put("upload, ours, " + label, () -> backend.put(key, new RandomStream(size, 1),
                 StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite()).size() / 1e6);
             uploads.put("upload, raw SDK, " + label, () -> {
@@ -93,10 +94,10 @@ final class AzureTuning {
     config.put("storage.azure.account-name", endpoint.accountName());
     config.put("storage.azure.account-key", endpoint.accountKey());
     config.put("storage.azure.container", "bench");
-    config.put("storage.azure.block-size", String.valueOf(block));
+    config.put("storage.azure.part-size", String.valueOf(block));
     config.put("storage.azure.single-put-threshold", String.valueOf(block));
     config.put("storage.azure.max-concurrency", String.valueOf(concurrency));
-    config.put("storage.azure.download-block-size", String.valueOf(block));
+    config.put("storage.azure.download-part-size", String.valueOf(block));
     config.put("storage.azure.download-concurrency", String.valueOf(concurrency));
     config.put("storage.metrics.enabled", "false");
     return StorageBackends.builder().environment(Map.of()).config(config).open();

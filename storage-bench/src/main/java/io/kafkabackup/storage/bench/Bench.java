@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -65,7 +66,7 @@ public final class Bench {
   }
 
   static Settings settings() {
-    long[] sizes = java.util.Arrays.stream(System.getProperty("bench.sizesMiB", "256,1024").split(","))
+    long[] sizes = Arrays.stream(System.getProperty("bench.sizesMiB", "256,1024").split(","))
         .mapToLong(mib -> Long.parseLong(mib.trim()) << 20).toArray();
     return new Settings(sizes, Integer.getInteger("bench.warmups", 1), Integer.getInteger("bench.iterations", 5));
   }

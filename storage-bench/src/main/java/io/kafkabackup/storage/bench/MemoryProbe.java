@@ -1,16 +1,19 @@
 package io.kafkabackup.storage.bench;
 
+import com.azure.storage.blob.BlobServiceClientBuilder;
 import io.kafkabackup.storage.testkit.AzuriteEndpoint;
 import io.kafkabackup.storage.testkit.AzuriteServer;
 import io.kafkabackup.storage.testkit.S3Endpoint;
 import io.kafkabackup.storage.testkit.S3ProxyServer;
 import java.io.File;
+import java.net.URISyntaxException;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,7 @@ final class MemoryProbe {
          S3ProxyServer s3proxy = S3ProxyServer.start()) {
       Files.createDirectories(data.resolve("fs"));
       AzuriteEndpoint az = azurite.endpoint();
-      new com.azure.storage.blob.BlobServiceClientBuilder().connectionString(az.connectionString()).buildClient()
+      new BlobServiceClientBuilder().connectionString(az.connectionString()).buildClient()
           .createBlobContainer("memory");
       S3Endpoint s3 = s3proxy.endpoint();
       try (S3Client raw = S3Client.builder().endpointOverride(s3.endpoint()).region(Region.of(s3.region()))
@@ -80,7 +83,7 @@ final class MemoryProbe {
       }
     } finally {
       try (var paths = Files.walk(data)) {
-        paths.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        paths.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
     return md.toString();
@@ -107,7 +110,7 @@ final class MemoryProbe {
       return Arrays.stream(((URLClassLoader) loader).getURLs()).map(u -> {
         try {
           return Path.of(u.toURI()).toString();
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
           throw new IllegalStateException(e);
         }
       }).collect(Collectors.joining(File.pathSeparator));

@@ -1,6 +1,6 @@
 package io.kafkabackup.storage.bench;
 
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.RandomStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.kafkabackup.storage.bench;
 
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -59,7 +60,7 @@ final class RawFilesystemTarget implements Target {
 
   @Override
   public void put(String key, byte[] data) throws Exception {
-    upload(key, new java.io.ByteArrayInputStream(data), data.length);
+    upload(key, new ByteArrayInputStream(data), data.length);
   }
 
   @Override

@@ -1,8 +1,10 @@
 package io.kafkabackup.storage.examples;
 
 import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.layer.StorageLayers;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
+import io.kafkabackup.storage.spi.StorageLayer;
 import java.util.List;
 import java.util.Locale;
 
@@ -33,21 +35,34 @@ final class ConfigurationReference {
         .append(String.join(", ", providers.stream().map(p -> "`" + p.type() + "`").toList())).append(". |\n")
         .append("| `").append(StorageBackends.PREFIX).append("` | Confines the backend to a part of the store, "
             + "e.g. `prod/cluster-a`. |\n")
-        .append("| `").append(StorageBackends.METRICS_ENABLED).append("` | `false` turns the Micrometer layer off "
-            + "(default `true` when Micrometer is on the classpath). |\n");
-    for (StorageBackendProvider p : providers) {
-      md.append("\n## `storage.backend=").append(p.type()).append("`: ").append(p.description()).append("\n\n")
-          .append("| key | type | default | env | description |\n| --- | --- | --- | --- | --- |\n");
-      for (ConfigKey k : p.configKeys()) {
-        md.append("| `").append(k.fullName(p.type())).append("` | ")
-            .append(k.type().name().toLowerCase(Locale.ROOT))
-            .append(k.choices().isEmpty() ? "" : " (" + String.join(", ", k.choices()) + ")")
-            .append(k.secret() ? ", secret" : "").append(" | ")
-            .append(k.required() ? "required" : k.defaultValue().map(v -> "`" + v + "`").orElse("")).append(" | ")
-            .append(String.join(", ", k.envVars().stream().map(e -> "`" + e + "`").toList())).append(" | ")
-            .append(k.description().replace("|", "\\|")).append(" |\n");
+        .append("\n## Layers\n\n")
+        .append("Layers wrap every backend the factory opens, in this order by default (closest to the backend\n")
+        .append("first); `StorageBackends.builder().layers(...)` sets another order or adds a layer of its own.\n");
+    for (StorageLayer layer : StorageLayers.defaults()) {
+      md.append("\n### `").append(layer.name()).append("`\n\n");
+      if (layer.configKeys().isEmpty()) {
+        md.append("No keys.\n");
+      } else {
+        keyTable(md, layer.name(), layer.configKeys());
       }
     }
+    for (StorageBackendProvider p : providers) {
+      md.append("\n## `storage.backend=").append(p.type()).append("`: ").append(p.description()).append("\n\n");
+      keyTable(md, p.type(), p.configKeys());
+    }
     return md.toString();
+  }
+
+  private static void keyTable(StringBuilder md, String section, List<ConfigKey> keys) {
+    md.append("| key | type | default | env | description |\n| --- | --- | --- | --- | --- |\n");
+    for (ConfigKey k : keys) {
+      md.append("| `").append(k.fullName(section)).append("` | ")
+          .append(k.type().name().toLowerCase(Locale.ROOT))
+          .append(k.choices().isEmpty() ? "" : " (" + String.join(", ", k.choices()) + ")")
+          .append(k.secret() ? ", secret" : "").append(" | ")
+          .append(k.required() ? "required" : k.defaultValue().map(v -> "`" + v + "`").orElse("")).append(" | ")
+          .append(String.join(", ", k.envVars().stream().map(e -> "`" + e + "`").toList())).append(" | ")
+          .append(k.description().replace("|", "\\|")).append(" |\n");
+    }
   }
 }

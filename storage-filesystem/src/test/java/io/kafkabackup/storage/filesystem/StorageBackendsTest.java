@@ -11,10 +11,15 @@ import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.layer.ForwardingStorageBackend;
+import io.kafkabackup.storage.layer.StorageLayers;
+import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
+import io.kafkabackup.storage.spi.StorageConfig;
+import io.kafkabackup.storage.spi.StorageLayer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,5 +147,85 @@ class StorageBackendsTest {
     }
     assertEquals(1, deletes.get());
     assertTrue(registry.getMeters().isEmpty());
+  }
+
+  /** A layer with a required key that records, in order, which layers wrapped the backend. */
+  private static StorageLayer recordingLayer(String name, List<String> wrapped) {
+    ConfigKey label = ConfigKey.builder("label", ConfigKey.Type.STRING).required().description("A label.").build();
+    return new StorageLayer() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public List<ConfigKey> configKeys() {
+        return List.of(label);
+      }
+
+      @Override
+      public StorageBackend wrap(StorageBackend backend, StorageConfig config) {
+        wrapped.add(name + "=" + config.string(label).orElseThrow());
+        return new ForwardingStorageBackend(backend) {
+        };
+      }
+    };
+  }
+
+  @Test
+  void layersWrapInTheGivenOrderAndTheirKeysAreValidatedLikeAProvidersKeys() {
+    List<String> wrapped = new ArrayList<>();
+    List<StorageLayer> layers = List.of(recordingLayer("inner", wrapped), StorageLayers.logging(),
+        recordingLayer("outer", wrapped));
+    try (StorageBackend backend = StorageBackends.builder()
+        .config(config("storage.inner.label", "a", "storage.outer.label", "b")).environment(Map.of())
+        .layers(layers).open()) {
+      backend.put(ObjectKey.of("k"), new byte[3]);
+      assertEquals(3, backend.stat(ObjectKey.of("k")).size());
+    }
+    assertEquals(List.of("inner=a", "outer=b"), wrapped);
+
+    InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+        () -> StorageBackends.builder().config(config("storage.outer.label", "b")).environment(Map.of())
+            .layers(layers).open().close());
+    assertEquals("storage.inner.label", e.configKey().orElseThrow());
+    assertTrue(e.getMessage().contains("inner layer"), e.getMessage());
+
+    e = assertThrows(InvalidConfigurationException.class, () -> StorageBackends.builder()
+        .config(config("storage.inner.label", "a", "storage.outer.label", "b", "storage.outer.lable", "c"))
+        .environment(Map.of()).layers(layers).open().close());
+    assertEquals("storage.outer.lable", e.configKey().orElseThrow());
+    assertTrue(e.getMessage().contains("did you mean 'storage.outer.label'"), e.getMessage());
+
+    // Without the metrics layer, its key is unknown rather than silently ignored.
+    e = assertThrows(InvalidConfigurationException.class, () -> StorageBackends.builder()
+        .config(config("storage.metrics.enabled", "false")).environment(Map.of())
+        .layers(List.of(StorageLayers.logging())).open().close());
+    assertEquals("storage.metrics.enabled", e.configKey().orElseThrow());
+  }
+
+  @Test
+  void aLayerNamedLikeAProviderOrTwiceIsRefused() {
+    List<String> wrapped = new ArrayList<>();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> StorageBackends.builder()
+        .config(config()).layers(List.of(recordingLayer("filesystem", wrapped))).open().close());
+    assertTrue(e.getMessage().contains("provider's type"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> StorageBackends.builder().config(config())
+        .layers(List.of(StorageLayers.logging(), StorageLayers.logging())).open().close());
+    assertTrue(e.getMessage().contains("two layers are named 'logging'"), e.getMessage());
+    assertTrue(wrapped.isEmpty());
+  }
+
+  @Test
+  void aMeterRegistryReplacesTheMetricsLayerInItsPlace() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    List<String> wrapped = new ArrayList<>();
+    try (StorageBackend backend = StorageBackends.builder().config(config("storage.audit.label", "x"))
+        .layers(List.of(recordingLayer("audit", wrapped), StorageLayers.metrics()))
+        .meterRegistry(registry).open()) {
+      backend.put(ObjectKey.of("k"), new byte[10]);
+    }
+    assertEquals(List.of("audit=x"), wrapped);
+    assertEquals(1, registry.get("storage.operations").tags("operation", "put").timer().count());
   }
 }

@@ -4,6 +4,7 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.ObjectWriter;
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -115,7 +116,7 @@ public abstract class AbstractObjectWriter extends ObjectWriter {
 
   private void ensureOpen() throws IOException {
     if (state != State.OPEN) {
-      throw new IOException("writer of '" + key + "' is " + state.name().toLowerCase(java.util.Locale.ROOT));
+      throw new IOException("writer of '" + key + "' is " + state.name().toLowerCase(Locale.ROOT));
     }
   }
 

@@ -7,7 +7,6 @@ import io.kafkabackup.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,7 +21,8 @@ import java.util.concurrent.Semaphore;
  * one fills, at most {@code maxConcurrency} parts in flight, so memory stays at
  * {@code partSize x (maxConcurrency + 1)} whatever the object's size. {@code close()} commits all parts
  * at once. An object that fits in the first buffer and under the single-put threshold is sent whole in
- * one request instead.
+ * one request instead. Parts are held as {@link PartBuffer}s of small chunks, never one large array, so a
+ * small heap is not fragmented by part-sized allocations.
  *
  * <p>Part sizes adapt so an object never needs more parts than the store allows: for a known length the
  * size is raised up front; for an unknown length it doubles every fifth of the part limit (parts of
@@ -61,13 +61,12 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   private final long basePartSize;
   private final long expectedLength;
   private final Semaphore buffers;
-  private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> freeChunks = new ConcurrentLinkedQueue<>();
   private final List<Future<?>> uploads = new ArrayList<>();
   private volatile Throwable partFailure;
   private volatile boolean aborting;
   private int parts;
-  private byte[] current;
-  private int filled;
+  private PartBuffer current;
   private long total;
 
   /**
@@ -111,11 +110,10 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
    * Sends a whole (small) object in one request, subject to the write mode.
    *
    * @param data the content
-   * @param length how many bytes of {@code data}
    * @return the stored object's metadata
    * @throws Exception translated by {@link #translate}
    */
-  protected abstract ObjectMetadata putWhole(byte[] data, int length) throws Exception;
+  protected abstract ObjectMetadata putWhole(PartBuffer data) throws Exception;
 
   /**
    * Called once, on the writer's thread, before the first part is uploaded (S3 creates the multipart
@@ -127,14 +125,13 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   }
 
   /**
-   * Uploads one part, on the pool. Must not keep {@code data} after returning: the buffer is reused.
+   * Uploads one part, on the pool. Must not keep {@code data} after returning: its chunks are reused.
    *
    * @param index the part's position, from 0
    * @param data the part's bytes
-   * @param length how many bytes of {@code data}
    * @throws Exception translated by {@link #translate}
    */
-  protected abstract void uploadPart(int index, byte[] data, int length) throws Exception;
+  protected abstract void uploadPart(int index, PartBuffer data) throws Exception;
 
   /**
    * Commits parts 0 to {@code partCount - 1} as the object, atomically and subject to the write mode.
@@ -171,33 +168,26 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     while (len > 0) {
       // A full buffer is uploaded only once more data arrives: an object that exactly fills the first
       // buffer can still go whole.
-      if (current != null && filled == current.length) {
-        if (parts == 0 && current.length < capacityFor(0)) {
-          // The first buffer starts small so small objects cost no part-sized allocation; it grows to a
-          // full part by doubling (amortised copying) before anything is uploaded.
-          current = Arrays.copyOf(current, (int) Math.min(capacityFor(0), 2L * current.length));
-        } else {
-          uploadCurrent();
-        }
+      if (current != null && current.isFull()) {
+        uploadCurrent();
       }
       if (current == null) {
-        current = takeBuffer(parts == 0 ? firstBufferSize() : capacityFor(parts));
+        // The first buffer's chunks start small so small objects cost no part-sized allocation.
+        current = takeBuffer(capacityFor(parts), parts == 0 ? firstChunkSize() : PartBuffer.CHUNK);
       }
-      int n = Math.min(len, current.length - filled);
-      System.arraycopy(b, off, current, filled, n);
-      filled += n;
+      int n = current.write(b, off, len);
       total += n;
       off += n;
       len -= n;
     }
   }
 
-  private int firstBufferSize() {
+  private int firstChunkSize() {
     long hint = expectedLength == StorageBackend.UNKNOWN_LENGTH ? INITIAL_BUFFER : Math.max(1, expectedLength);
     return (int) Math.min(capacityFor(0), hint);
   }
 
-  private byte[] takeBuffer(int capacity) throws IOException {
+  private PartBuffer takeBuffer(int capacity, int firstChunk) throws IOException {
     try {
       buffers.acquire();
     } catch (InterruptedException e) {
@@ -205,13 +195,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       throw new InterruptedIOException("interrupted while waiting for a part buffer");
     }
     checkPartFailure();
-    byte[] reused;
-    while ((reused = freeBuffers.poll()) != null) {
-      if (reused.length == capacity) {
-        return reused;
-      }
-    }
-    return new byte[capacity];
+    return new PartBuffer(capacity, firstChunk, freeChunks);
   }
 
   private void uploadCurrent() {
@@ -226,15 +210,13 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         throw translate(e);
       }
     }
-    byte[] buffer = current;
-    int length = filled;
+    PartBuffer buffer = current;
     int index = parts++;
     current = null;
-    filled = 0;
     uploads.add(pool.submit(() -> {
       try {
         if (!aborting) {
-          uploadPart(index, buffer, length);
+          uploadPart(index, buffer);
         }
       } catch (Exception | Error e) {
         if (partFailure == null) {
@@ -242,7 +224,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         }
         throw e;
       } finally {
-        freeBuffers.offer(buffer);
+        buffer.release();
         buffers.release();
       }
       return null;
@@ -261,9 +243,9 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     checkPartFailure();
     try {
       if (parts == 0 && total <= tuning.singlePutThreshold()) {
-        return putWhole(current != null ? current : new byte[0], filled);
+        return putWhole(current != null ? current : new PartBuffer(0, 1, freeChunks));
       }
-      if (filled > 0) {
+      if (current != null && current.length() > 0) {
         uploadCurrent();
       }
       awaitUploads();
@@ -274,7 +256,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       throw translate(e);
     } finally {
       current = null;
-      freeBuffers.clear();
+      freeChunks.clear();
     }
   }
 
@@ -309,6 +291,6 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       abortParts();
     }
     current = null;
-    freeBuffers.clear();
+    freeChunks.clear();
   }
 }

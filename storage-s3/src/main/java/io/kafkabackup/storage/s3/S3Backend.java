@@ -7,6 +7,7 @@ import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ListOptions;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectMetadata;
+import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.ObjectWriter;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
@@ -15,6 +16,8 @@ import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.kit.BatchDelete;
 import io.kafkabackup.storage.kit.PagedListing;
 import io.kafkabackup.storage.kit.StreamUploads;
+import io.kafkabackup.storage.kit.RequestLog;
+import io.kafkabackup.storage.kit.TransferKeys.Transfer;
 import io.kafkabackup.storage.kit.TransferPool;
 import io.kafkabackup.storage.kit.TransportSecurity;
 import java.io.IOException;
@@ -41,6 +44,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -58,7 +62,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>The client, its HTTP connection pool and the credentials provider are built once, when the backend
  * opens, and shared by every operation and thread. Large and unknown-length uploads are multipart
- * uploads with parallel parts, aborted on failure (see {@code S3MultipartWriter}); downloads are ranged
+ * uploads with parallel parts, aborted on failure (see {@code S3Writer}); downloads are ranged
  * GETs with read-ahead pinned to the first response's etag; create-only and if-match are
  * {@code If-None-Match: *} and {@code If-Match} on the final request; bulk deletes are DeleteObjects of
  * up to 1,000 keys.
@@ -74,22 +78,31 @@ public final class S3Backend implements StorageBackend {
   private final KeyPrefix prefix;
   private final S3Client s3;
   private final ExecutorService pool;
+  private final S3Context context;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   S3Backend(S3Settings settings) {
     this.settings = settings;
     this.prefix = settings.prefix();
+    Transfer transfer = settings.transfer();
     S3ClientBuilder builder = S3Client.builder()
         .region(Region.of(settings.region()))
         .credentialsProvider(credentials(settings))
         .forcePathStyle(settings.pathStyle())
-        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(settings.connectTimeout()).expectContinueEnabled(false)
-            .maxConnections(Math.max(50, 4 * settings.maxConcurrency())))
+        // request-timeout bounds each wait on the service (the answer to begin, each read of a body), as
+        // for every provider; the socket timeout is that wait, so a long transfer is never cut short.
+        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(transfer.connectTimeout())
+            .socketTimeout(transfer.requestTimeout()).expectContinueEnabled(false)
+            .maxConnections(Math.max(50, 4 * transfer.upload().maxConcurrency())))
         .overrideConfiguration(o -> o
-            .apiCallTimeout(settings.operationTimeout())
             .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                .maxAttempts(settings.maxRetries() + 1).build())
-            .addExecutionInterceptor(new S3RequestObserver(settings.requestRecorder())));
+                .maxAttempts(transfer.maxRetries() + 1)
+                .backoffStrategy(BackoffStrategy.exponentialDelay(transfer.retryInitialDelay(), transfer.retryMaxDelay()))
+                .throttlingBackoffStrategy(
+                    BackoffStrategy.exponentialDelay(transfer.retryInitialDelay(), transfer.retryMaxDelay()))
+                .build())
+            .addExecutionInterceptor(new S3RequestObserver(new RequestLog(S3BackendProvider.TYPE,
+                settings.requestRecorder()))));
     if (settings.md5()) {
       builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
@@ -100,8 +113,8 @@ public final class S3Backend implements StorageBackend {
       builder.endpointOverride(settings.endpoint());
     }
     this.s3 = builder.build();
-    this.pool = TransferPool.create(S3BackendProvider.TYPE,
-        Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency())));
+    this.pool = TransferPool.create(S3BackendProvider.TYPE, transfer.poolSize());
+    this.context = new S3Context(settings, s3, pool);
     LOG.atInfo().addKeyValue("bucket", settings.bucket()).addKeyValue("region", settings.region())
         .addKeyValue("endpoint", settings.endpoint()).addKeyValue("prefix", prefix.toString())
         .log("S3 backend opened; credentials: {}", settings.accessKeyId() != null ? "static" : "default chain");
@@ -128,8 +141,7 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(true, true, true, true, DELETE_BATCH,
-        S3MultipartWriter.LIMITS.maxParts() * S3MultipartWriter.LIMITS.maxPartSize());
+    return new Capabilities(true);
   }
 
   @Override
@@ -148,20 +160,20 @@ public final class S3Backend implements StorageBackend {
     return newWriter(key, options, UNKNOWN_LENGTH);
   }
 
-  private S3MultipartWriter newWriter(ObjectKey key, PutOptions options, long expectedLength) {
-    return new S3MultipartWriter(this, s3, key, prefix.apply(key), options, expectedLength, settings, pool);
+  private S3Writer newWriter(ObjectKey key, PutOptions options, long expectedLength) {
+    return new S3Writer(context, key, options, expectedLength);
   }
 
   @Override
   public InputStream openStream(ObjectKey key) {
     ensureOpen();
-    return new S3RangeReadStream(this, s3, key, prefix.apply(key), null, settings, pool);
+    return new S3Reader(context, key, null);
   }
 
   @Override
   public InputStream openStream(ObjectKey key, ByteRange range) {
     ensureOpen();
-    return new S3RangeReadStream(this, s3, key, prefix.apply(key), range, settings, pool);
+    return new S3Reader(context, key, range);
   }
 
   @Override
@@ -218,7 +230,7 @@ public final class S3Backend implements StorageBackend {
       s3.deleteObject(b -> b.bucket(settings.bucket()).key(prefix.apply(key)));
     } catch (RuntimeException e) {
       StorageException translated = translate(e, "delete", key, null);
-      if (!(translated instanceof io.kafkabackup.storage.ObjectNotFoundException)) {
+      if (!(translated instanceof ObjectNotFoundException)) {
         throw translated;
       }
     }
@@ -291,7 +303,7 @@ public final class S3Backend implements StorageBackend {
     }
   }
 
-  StorageException translate(Throwable e, String operation, Object target, WriteMode mode) {
-    return S3Errors.translate(e, operation, String.valueOf(target), settings.bucket(), mode);
+  private StorageException translate(Throwable e, String operation, Object target, WriteMode mode) {
+    return context.translate(e, operation, target, mode);
   }
 }

@@ -1,11 +1,13 @@
 package io.kafkabackup.storage.s3;
 
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.kit.TransferKeys;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.ConfigKey.Type;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Provides {@link S3Backend} as {@code storage.backend=s3}, for Amazon S3 and S3-compatible stores
@@ -46,42 +48,9 @@ public final class S3BackendProvider implements StorageBackendProvider {
   /** {@code storage.s3.session-token}. */
   public static final ConfigKey SESSION_TOKEN = ConfigKey.builder("session-token", Type.STRING).secret()
       .description("Session token of temporary static credentials.").build();
-  /** {@code storage.s3.part-size}. */
-  public static final ConfigKey PART_SIZE = ConfigKey.builder("part-size", Type.SIZE).defaultValue("8MiB")
-      .range(5 * MIB, 5 * 1024 * MIB)
-      .description("Size of multipart-upload parts; grows automatically so an object never needs more than "
-          + "10,000 parts.").build();
-  /** {@code storage.s3.max-concurrency}. */
-  public static final ConfigKey MAX_CONCURRENCY = ConfigKey.builder("max-concurrency", Type.INT).defaultValue("4")
-      .range(1, 64)
-      .description("Parts uploaded at once per object; memory per upload is part-size x (max-concurrency + 1).")
-      .build();
-  /** {@code storage.s3.single-put-threshold}. */
-  public static final ConfigKey SINGLE_PUT_THRESHOLD = ConfigKey.builder("single-put-threshold", Type.SIZE)
-      .defaultValue("8MiB").range(0, 5 * 1024 * MIB)
-      .description("Objects up to this size are written with one PutObject; larger ones as multipart uploads.")
-      .build();
-  /** {@code storage.s3.download-part-size}. */
-  public static final ConfigKey DOWNLOAD_PART_SIZE = ConfigKey.builder("download-part-size", Type.SIZE)
-      .defaultValue("8MiB").range(64 * 1024, 256 * MIB)
-      .description("Size of each ranged GET: for reads of a bounded range, and to continue a read to the end "
-          + "whose streaming GET broke off.").build();
-  /** {@code storage.s3.download-concurrency}. */
-  public static final ConfigKey DOWNLOAD_CONCURRENCY = ConfigKey.builder("download-concurrency", Type.INT)
-      .defaultValue("2").range(1, 64)
-      .description("Ranged GETs in flight per stream (read-ahead).").build();
-  /** {@code storage.s3.max-retries}. */
-  public static final ConfigKey MAX_RETRIES = ConfigKey.builder("max-retries", Type.INT).defaultValue("3")
-      .range(0, 20)
-      .description("Retries of a failed request (throttling such as SlowDown/503, 5xx, network errors), with "
-          + "exponential backoff and jitter.").build();
-  /** {@code storage.s3.connect-timeout}. */
-  public static final ConfigKey CONNECT_TIMEOUT = ConfigKey.builder("connect-timeout", Type.DURATION)
-      .defaultValue("30s").range(1, 3_600_000).description("Limit for opening a connection.").build();
-  /** {@code storage.s3.operation-timeout}. */
-  public static final ConfigKey OPERATION_TIMEOUT = ConfigKey.builder("operation-timeout", Type.DURATION)
-      .defaultValue("5m").range(1, 86_400_000)
-      .description("Limit for one service call with its retries (one part of a large upload).").build();
+  /** The transfer, retry and timeout keys every object store shares ({@code part-size}, {@code request-timeout}, …). */
+  public static final TransferKeys TRANSFER = new TransferKeys(S3Writer.LIMITS, 5 * MIB, 5 * 1024 * MIB, "multipart part");
+
   /** {@code storage.s3.checksum}. */
   public static final ConfigKey CHECKSUM = ConfigKey.builder("checksum", Type.CHOICE).defaultValue("md5")
       .oneOf("md5", "sdk")
@@ -104,9 +73,8 @@ public final class S3BackendProvider implements StorageBackendProvider {
 
   @Override
   public List<ConfigKey> configKeys() {
-    return List.of(BUCKET, REGION, ENDPOINT, PATH_STYLE, ALLOW_INSECURE_HTTP, ACCESS_KEY_ID, SECRET_ACCESS_KEY,
-        SESSION_TOKEN, PART_SIZE, MAX_CONCURRENCY, SINGLE_PUT_THRESHOLD, DOWNLOAD_PART_SIZE, DOWNLOAD_CONCURRENCY,
-        MAX_RETRIES, CONNECT_TIMEOUT, OPERATION_TIMEOUT, CHECKSUM);
+    return Stream.concat(Stream.of(BUCKET, REGION, ENDPOINT, PATH_STYLE, ALLOW_INSECURE_HTTP, ACCESS_KEY_ID,
+        SECRET_ACCESS_KEY, SESSION_TOKEN, CHECKSUM), TRANSFER.keys().stream()).toList();
   }
 
   @Override

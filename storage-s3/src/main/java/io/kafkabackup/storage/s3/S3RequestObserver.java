@@ -1,11 +1,10 @@
 package io.kafkabackup.storage.s3;
 
-import io.kafkabackup.storage.spi.RequestRecorder;
+import io.kafkabackup.storage.kit.RequestLog;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -14,20 +13,19 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
- * Observes every HTTP attempt the S3 client makes: logs it as a structured SLF4J event on
- * {@code io.kafkabackup.storage.s3.requests} (operation, key path, status, duration, attempt, request
- * ids) and counts it in {@code storage.s3.requests} when metrics are on. Only the URL path is logged,
- * never headers but the request ids.
+ * Hands every HTTP attempt the S3 client makes to the kit's {@link RequestLog}, with the SDK's operation
+ * name and both S3 request ids.
  */
 final class S3RequestObserver implements ExecutionInterceptor {
-  private static final Logger LOG = LoggerFactory.getLogger("io.kafkabackup.storage.s3.requests");
   private static final ExecutionAttribute<Long> START = new ExecutionAttribute<>("kbs.start");
   private static final ExecutionAttribute<Integer> ATTEMPT = new ExecutionAttribute<>("kbs.attempt");
 
-  private final RequestRecorder metrics;
+  private static final ExecutionAttribute<Long> BYTES_SENT = new ExecutionAttribute<>("kbs.bytesSent");
 
-  S3RequestObserver(RequestRecorder metrics) {
-    this.metrics = metrics;
+  private final RequestLog log;
+
+  S3RequestObserver(RequestLog log) {
+    this.log = log;
   }
 
   @Override
@@ -35,6 +33,8 @@ final class S3RequestObserver implements ExecutionInterceptor {
     attributes.putAttribute(START, System.nanoTime());
     Integer attempt = attributes.getAttribute(ATTEMPT);
     attributes.putAttribute(ATTEMPT, attempt == null ? 1 : attempt + 1);
+    attributes.putAttribute(BYTES_SENT, context.httpRequest().firstMatchingHeader("Content-Length")
+        .map(Long::parseLong).orElse(-1L));
   }
 
   @Override
@@ -53,28 +53,12 @@ final class S3RequestObserver implements ExecutionInterceptor {
 
   private void record(String path, Optional<SdkHttpResponse> response, Throwable error, ExecutionAttributes attributes) {
     Long start = attributes.getAttribute(START);
-    Duration duration = Duration.ofNanos(start == null ? 0 : System.nanoTime() - start);
-    String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-    String status = response.map(r -> String.valueOf(r.statusCode())).orElse("io_error");
-    if (metrics != null) {
-      metrics.record(operation, status, duration);
-    }
-    int code = response.map(SdkHttpResponse::statusCode).orElse(0);
-    boolean fault = code == 0 || code == 401 || code == 403 || code == 429 || code >= 500;
-    if (fault ? !LOG.isWarnEnabled() : !LOG.isDebugEnabled()) {
-      return;
-    }
-    LoggingEventBuilder event = (fault ? LOG.atWarn() : LOG.atDebug())
-        .addKeyValue("operation", operation)
-        .addKeyValue("path", path)
-        .addKeyValue("status", status)
-        .addKeyValue("duration_ms", duration.toMillis())
-        .addKeyValue("attempt", attributes.getAttribute(ATTEMPT))
-        .addKeyValue("request_id", response.flatMap(r -> r.firstMatchingHeader("x-amz-request-id")).orElse(null))
-        .addKeyValue("extended_request_id", response.flatMap(r -> r.firstMatchingHeader("x-amz-id-2")).orElse(null));
-    if (error != null) {
-      event = event.addKeyValue("error", error.getClass().getSimpleName() + ": " + error.getMessage());
-    }
-    event.log("s3 {} {} {}", operation, path, status);
+    Map<String, String> ids = new LinkedHashMap<>();
+    ids.put("request_id", response.flatMap(r -> r.firstMatchingHeader("x-amz-request-id")).orElse(null));
+    ids.put("extended_request_id", response.flatMap(r -> r.firstMatchingHeader("x-amz-id-2")).orElse(null));
+    int status = response.map(SdkHttpResponse::statusCode).orElse(0);
+    log.record(new RequestLog.Attempt(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), path, status,
+        Duration.ofNanos(start == null ? 0 : System.nanoTime() - start), attributes.getAttribute(ATTEMPT),
+        attributes.getAttribute(BYTES_SENT), ids, null, error));
   }
 }

@@ -3,10 +3,10 @@ package io.kafkabackup.storage.s3;
 import static io.kafkabackup.storage.s3.S3BackendProvider.*;
 
 import io.kafkabackup.storage.KeyPrefix;
+import io.kafkabackup.storage.kit.TransferKeys.Transfer;
 import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.net.URI;
-import java.time.Duration;
 
 /**
  * The typed settings of one S3 backend, read once from the validated configuration.
@@ -21,22 +21,14 @@ import java.time.Duration;
  * @param accessKeyId the static access key id, or {@code null} for the default chain
  * @param secretAccessKey the static secret, or {@code null}
  * @param sessionToken the session token, or {@code null}
- * @param partSize the multipart part size
- * @param maxConcurrency parts in flight per upload
- * @param singlePutThreshold the largest object sent in one PutObject
- * @param downloadPartSize the size of each ranged GET
- * @param downloadConcurrency ranged GETs in flight per stream
- * @param maxRetries retries per request
- * @param connectTimeout the connect timeout
- * @param operationTimeout the limit of one service call
+ * @param transfer the shared transfer, retry and timeout settings
  * @param md5 whether to send Content-MD5 (else the SDK's checksums)
  * @param requestRecorder where requests are recorded, or {@code null}
  */
 record S3Settings(
     StorageConfig config, KeyPrefix prefix, String bucket, String region, URI endpoint, boolean pathStyle,
-    boolean allowInsecureHttp, String accessKeyId, String secretAccessKey, String sessionToken, long partSize,
-    int maxConcurrency, long singlePutThreshold, long downloadPartSize, int downloadConcurrency, int maxRetries,
-    Duration connectTimeout, Duration operationTimeout, boolean md5, RequestRecorder requestRecorder) {
+    boolean allowInsecureHttp, String accessKeyId, String secretAccessKey, String sessionToken, Transfer transfer,
+    boolean md5, RequestRecorder requestRecorder) {
 
   @Override
   public String toString() {
@@ -57,9 +49,6 @@ record S3Settings(
     }
     return new S3Settings(c, c.prefix(), bucket, c.string(REGION).orElseThrow(), c.url(ENDPOINT).orElse(null),
         c.booleanValue(PATH_STYLE), c.booleanValue(ALLOW_INSECURE_HTTP), c.string(ACCESS_KEY_ID).orElse(null),
-        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), c.size(PART_SIZE),
-        c.intValue(MAX_CONCURRENCY), c.size(SINGLE_PUT_THRESHOLD), c.size(DOWNLOAD_PART_SIZE),
-        c.intValue(DOWNLOAD_CONCURRENCY), c.intValue(MAX_RETRIES), c.duration(CONNECT_TIMEOUT),
-        c.duration(OPERATION_TIMEOUT), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.requestRecorder().orElse(null));
+        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), TRANSFER.read(c), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.requestRecorder().orElse(null));
   }
 }

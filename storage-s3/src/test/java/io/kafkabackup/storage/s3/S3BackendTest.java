@@ -12,7 +12,7 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.tck.ResourceRelease;
 import io.kafkabackup.storage.testkit.S3ProxyExtension;
 import io.kafkabackup.storage.testkit.TcpRelay;

@@ -24,10 +24,13 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.testkit.Digests;
+import io.kafkabackup.storage.testkit.RandomStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -301,7 +304,7 @@ public abstract class StorageBackendContractTest {
     }
     for (String name : names) {
       assertArrayEquals(bytes(name), backend.get(key(name)), name);
-      assertEquals(name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, backend.stat(key(name)).size(), name);
+      assertEquals(name.getBytes(StandardCharsets.UTF_8).length, backend.stat(key(name)).size(), name);
     }
     List<String> expected = new ArrayList<>(names);
     expected.sort(ObjectKey::compareCodePoints);
@@ -676,7 +679,7 @@ public abstract class StorageBackendContractTest {
    * @return its bytes
    */
   protected static byte[] bytes(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /**

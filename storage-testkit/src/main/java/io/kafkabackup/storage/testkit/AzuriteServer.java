@@ -2,6 +2,7 @@ package io.kafkabackup.storage.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,9 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.azure.AzuriteContainer;
 
 /**
  * A real Azurite blob service on loopback, for tests. By default it is the npm package pinned in this jar
@@ -91,8 +95,8 @@ public final class AzuriteServer implements AutoCloseable {
    *
    * @return the process handle, empty for a container
    */
-  public java.util.Optional<ProcessHandle> processHandle() {
-    return process == null ? java.util.Optional.empty() : java.util.Optional.of(process.toHandle());
+  public Optional<ProcessHandle> processHandle() {
+    return process == null ? Optional.empty() : Optional.of(process.toHandle());
   }
 
   /** Stops the server and deletes its files. */
@@ -317,7 +321,7 @@ public final class AzuriteServer implements AutoCloseable {
   }
 
   static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
   }
@@ -333,12 +337,12 @@ public final class AzuriteServer implements AutoCloseable {
   /** Keeps every Testcontainers reference in one class, loaded only when Testcontainers is present. */
   private static final class DockerAzurite {
     static boolean dockerAvailable() {
-      return org.testcontainers.DockerClientFactory.instance().isDockerAvailable();
+      return DockerClientFactory.instance().isDockerAvailable();
     }
 
     static AzuriteServer start() {
-      org.testcontainers.azure.AzuriteContainer container =
-          new org.testcontainers.azure.AzuriteContainer("mcr.microsoft.com/azure-storage/azurite:" + VERSION);
+      AzuriteContainer container =
+          new AzuriteContainer("mcr.microsoft.com/azure-storage/azurite:" + VERSION);
       container.start();
       URI endpoint = URI.create("http://" + container.getHost() + ":" + container.getMappedPort(10000) + "/" + ACCOUNT);
       return new AzuriteServer(new AzuriteEndpoint(ACCOUNT, ACCOUNT_KEY, endpoint), null, null, container::stop);

@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,7 +70,7 @@ final class NpmPackages {
   private static Path installDirectory(String name, String homeProperty, byte[] manifest, byte[] lock) {
     String configured = System.getProperty(homeProperty);
     if (configured == null) {
-      configured = System.getenv(homeProperty.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+      configured = System.getenv(homeProperty.toUpperCase(Locale.ROOT).replace('.', '_'));
     }
     if (configured != null && !configured.isBlank()) {
       return Path.of(configured).toAbsolutePath();

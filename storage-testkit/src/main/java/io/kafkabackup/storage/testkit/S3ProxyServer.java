@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import org.gaul.s3proxy.BlobStores;
@@ -48,7 +49,7 @@ public final class S3ProxyServer implements AutoCloseable {
    * @return the running server; the caller closes it
    */
   public static S3ProxyServer start(Path parent) {
-    String accessKey = "AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(java.util.Locale.ROOT);
+    String accessKey = "AKIA" + UUID.randomUUID().toString().replace("-", "").substring(0, 16).toUpperCase(Locale.ROOT);
     String secret = UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
     Path directory = null;
     try {

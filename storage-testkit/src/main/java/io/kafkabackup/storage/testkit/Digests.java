@@ -1,4 +1,4 @@
-package io.kafkabackup.storage.tck;
+package io.kafkabackup.storage.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

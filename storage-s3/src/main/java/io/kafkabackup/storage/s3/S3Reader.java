@@ -7,7 +7,6 @@ import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.kit.RangeReadStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.concurrent.ExecutorService;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -20,19 +19,19 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * ranged GETs with read-ahead. Plain ranged GETs only, never {@code ?partNumber=}, which
  * several S3-compatible stores do not serve.
  */
-final class S3RangeReadStream extends RangeReadStream {
-  private final S3Backend backend;
+final class S3Reader extends RangeReadStream {
+  private final S3Context context;
   private final S3Client s3;
   private final String bucket;
   private final String name;
 
-  S3RangeReadStream(S3Backend backend, S3Client s3, ObjectKey key, String name, ByteRange range, S3Settings settings,
-      ExecutorService pool) {
-    super(key, (int) settings.downloadPartSize(), settings.downloadConcurrency(), pool);
-    this.backend = backend;
-    this.s3 = s3;
-    this.bucket = settings.bucket();
-    this.name = name;
+  S3Reader(S3Context context, ObjectKey key, ByteRange range) {
+    super(key, (int) context.settings().transfer().downloadPartSize(),
+        context.settings().transfer().downloadConcurrency(), context.pool());
+    this.context = context;
+    this.s3 = context.s3();
+    this.bucket = context.settings().bucket();
+    this.name = context.name(key);
     start(range);
   }
 
@@ -51,9 +50,9 @@ final class S3RangeReadStream extends RangeReadStream {
       if (e.statusCode() == 416 && wholeObject) {
         return new FirstChunk(new byte[0], 0, 0, null); // every range of an empty object is unsatisfiable
       }
-      throw backend.translate(e, "get", key(), null);
+      throw context.translate(e, "get", key(), null);
     } catch (IOException | RuntimeException e) {
-      throw backend.translate(e, "get", key(), null);
+      throw context.translate(e, "get", key(), null);
     }
   }
 
@@ -70,7 +69,7 @@ final class S3RangeReadStream extends RangeReadStream {
       long size = response.contentRange() != null ? totalSize(response, 0) : offset + response.contentLength();
       return new OpenBody(in, size, response.eTag());
     } catch (RuntimeException e) {
-      throw backend.translate(e, "get", key(), null);
+      throw context.translate(e, "get", key(), null);
     }
   }
 
@@ -83,11 +82,11 @@ final class S3RangeReadStream extends RangeReadStream {
     } catch (S3Exception e) {
       if (e.statusCode() == 412) {
         throw new PreconditionFailedException("'" + key() + "' was replaced while it was being read",
-            backend.translate(e, "get", key(), null));
+            context.translate(e, "get", key(), null));
       }
-      throw backend.translate(e, "get", key(), null);
+      throw context.translate(e, "get", key(), null);
     } catch (IOException | RuntimeException e) {
-      StorageException translated = backend.translate(e, "get", key(), null);
+      StorageException translated = context.translate(e, "get", key(), null);
       throw translated;
     }
   }

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contract test kit against a real Azurite, with 1 MiB blocks so large objects take the staged path. */
-class AzureBlobBackendContractTest extends StorageBackendContractTest {
+class AzureBackendContractTest extends StorageBackendContractTest {
   @RegisterExtension
   static final AzuriteExtension AZURITE = new AzuriteExtension();
   private static String container;

@@ -9,7 +9,6 @@ import com.azure.core.http.rest.Response;
 import com.azure.core.util.Configuration;
 import com.azure.core.util.Context;
 import com.azure.core.util.polling.SyncPoller;
-import com.azure.storage.blob.BlobAsyncClient;
 import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerAsyncClient;
 import com.azure.storage.blob.BlobContainerClient;
@@ -43,6 +42,8 @@ import io.kafkabackup.storage.WriteMode;
 import io.kafkabackup.storage.kit.BatchDelete;
 import io.kafkabackup.storage.kit.PagedListing;
 import io.kafkabackup.storage.kit.StreamUploads;
+import io.kafkabackup.storage.kit.RequestLog;
+import io.kafkabackup.storage.kit.TransferKeys.Transfer;
 import io.kafkabackup.storage.kit.TransferPool;
 import io.kafkabackup.storage.kit.TransportSecurity;
 import java.io.IOException;
@@ -71,14 +72,14 @@ import reactor.netty.resources.ConnectionProvider;
  * <p>The SDK client, its HTTP client and the credential are built once, when the backend opens, and
  * shared by every operation and thread. Uploads up to the single-put threshold are one Put Blob; larger
  * or unknown-length ones are staged as blocks in parallel and committed with one Put Block List, so a
- * blob appears whole or not at all (see {@code BlockBlobWriter}). Downloads are ranged GETs with
- * read-ahead, pinned to the first response's etag (see {@code BlobDownloadStream}). Create-only and
+ * blob appears whole or not at all (see {@code AzureWriter}). Downloads are ranged GETs with
+ * read-ahead, pinned to the first response's etag (see {@code AzureReader}). Create-only and
  * if-match map to {@code If-None-Match: *} and {@code If-Match} on the final request. Every request is
  * retried on 429, 5xx and network errors with backoff that honours {@code Retry-After}, and is logged
  * and counted with its request ids.
  */
-public final class AzureBlobBackend implements StorageBackend {
-  private static final Logger LOG = LoggerFactory.getLogger(AzureBlobBackend.class);
+public final class AzureBackend implements StorageBackend {
+  private static final Logger LOG = LoggerFactory.getLogger(AzureBackend.class);
   /** Keys per Blob Batch request: the service's limit. */
   static final int BATCH_SIZE = 256;
 
@@ -86,27 +87,28 @@ public final class AzureBlobBackend implements StorageBackend {
   private final KeyPrefix prefix;
   private final BlobServiceClient service;
   private final BlobContainerClient container;
-  private final BlobContainerAsyncClient asyncContainer;
   private final BlobBatchClient batch;
   private final ExecutorService pool;
+  private final AzureContext context;
   private final AtomicBoolean closed = new AtomicBoolean();
   /** This backend's own connection pool, so that close() releases every socket it opened. */
   private final ConnectionProvider connections = ConnectionProvider.create("kafka-backup-azure", 500);
 
-  AzureBlobBackend(AzureSettings settings) {
+  AzureBackend(AzureSettings settings) {
     this.settings = settings;
     this.prefix = settings.prefix();
     AzureCredentials.Selection credential = AzureCredentials.select(settings.config(), settings.accountName());
+    Transfer transfer = settings.transfer();
     BlobServiceClientBuilder builder = new BlobServiceClientBuilder()
         // The operation timeout bounds each wait on the service here, in the HTTP client: passed to the
         // SDK's sync calls instead, it would move every call onto another thread to time it.
         .httpClient(new NettyAsyncHttpClientBuilder().connectionProvider(connections)
-            .connectTimeout(settings.connectTimeout()).responseTimeout(settings.operationTimeout())
-            .readTimeout(settings.operationTimeout()).writeTimeout(settings.operationTimeout()).build())
+            .connectTimeout(transfer.connectTimeout()).responseTimeout(transfer.requestTimeout())
+            .readTimeout(transfer.requestTimeout()).writeTimeout(transfer.requestTimeout()).build())
         // The SDK's storage retry ignores Retry-After: it makes one try, and ServiceRetryPolicy retries.
         .retryOptions(new RequestRetryOptions(null, 1, (Integer) null, null, null, null))
-        .addPolicy(new ServiceRetryPolicy(settings.maxRetries(), settings.retryInitialDelay(), settings.retryMaxDelay()))
-        .addPolicy(new RestCallObserver(settings.requestRecorder()))
+        .addPolicy(new ServiceRetryPolicy(transfer.maxRetries(), transfer.retryInitialDelay(), transfer.retryMaxDelay()))
+        .addPolicy(new AzureRequestObserver(new RequestLog(AzureBackendProvider.TYPE, settings.requestRecorder())))
         .httpLogOptions(logOptions());
     credential.apply().accept(builder);
     if (settings.endpoint() != null) {
@@ -120,10 +122,10 @@ public final class AzureBlobBackend implements StorageBackend {
         "storage.azure.endpoint", "storage.azure.allow-insecure-http");
     this.container = service.getBlobContainerClient(settings.container());
     // Streaming GETs need the async client: the sync one can only push a body into an OutputStream.
-    this.asyncContainer = builder.buildAsyncClient().getBlobContainerAsyncClient(settings.container());
+    BlobContainerAsyncClient asyncContainer = builder.buildAsyncClient().getBlobContainerAsyncClient(settings.container());
     this.batch = new BlobBatchClientBuilder(service).buildClient();
-    this.pool = TransferPool.create(AzureBlobBackendProvider.TYPE,
-        Math.max(8, 2 * Math.max(settings.maxConcurrency(), settings.downloadConcurrency())));
+    this.pool = TransferPool.create(AzureBackendProvider.TYPE, transfer.poolSize());
+    this.context = new AzureContext(settings, container, asyncContainer, pool);
     LOG.atInfo().addKeyValue("account_url", service.getAccountUrl()).addKeyValue("container", settings.container())
         .addKeyValue("prefix", prefix.toString())
         .log("Azure Blob backend opened; authentication {}", credential.description());
@@ -143,13 +145,13 @@ public final class AzureBlobBackend implements StorageBackend {
         return v;
       }
     }
-    throw settings.config().invalid(AzureBlobBackendProvider.SERVICE_VERSION, "'" + settings.serviceVersion()
+    throw settings.config().invalid(AzureBackendProvider.SERVICE_VERSION, "'" + settings.serviceVersion()
         + "' is not a Blob service version this SDK knows; the newest is " + BlobServiceVersion.getLatest().getVersion());
   }
 
   @Override
   public String type() {
-    return AzureBlobBackendProvider.TYPE;
+    return AzureBackendProvider.TYPE;
   }
 
   @Override
@@ -159,8 +161,7 @@ public final class AzureBlobBackend implements StorageBackend {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(true, true, true, true, BATCH_SIZE,
-        BlockBlobWriter.LIMITS.maxParts() * BlockBlobWriter.LIMITS.maxPartSize());
+    return new Capabilities(true);
   }
 
   @Override
@@ -179,20 +180,20 @@ public final class AzureBlobBackend implements StorageBackend {
     return newWriter(key, options, UNKNOWN_LENGTH);
   }
 
-  private BlockBlobWriter newWriter(ObjectKey key, PutOptions options, long expectedLength) {
-    return new BlockBlobWriter(this, key, blob(key).getBlockBlobClient(), options, expectedLength, settings, pool);
+  private AzureWriter newWriter(ObjectKey key, PutOptions options, long expectedLength) {
+    return new AzureWriter(context, key, options, expectedLength);
   }
 
   @Override
   public InputStream openStream(ObjectKey key) {
     ensureOpen();
-    return new BlobDownloadStream(this, key, blob(key), asyncBlob(key), null, settings, pool);
+    return new AzureReader(context, key, null);
   }
 
   @Override
   public InputStream openStream(ObjectKey key, ByteRange range) {
     ensureOpen();
-    return new BlobDownloadStream(this, key, blob(key), asyncBlob(key), range, settings, pool);
+    return new AzureReader(context, key, range);
   }
 
   @Override
@@ -309,9 +310,9 @@ public final class AzureBlobBackend implements StorageBackend {
     ensureOpen();
     try {
       SyncPoller<BlobCopyInfo, Void> poller = blob(target).beginCopy(new BlobBeginCopyOptions(blob(source).getBlobUrl())
-          .setDestinationRequestConditions(BlockBlobWriter.conditions(mode))
+          .setDestinationRequestConditions(AzureWriter.conditions(mode))
           .setPollInterval(Duration.ofMillis(200)));
-      poller.waitForCompletion(settings.operationTimeout());
+      poller.waitForCompletion(settings.transfer().requestTimeout());
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 404) {
         throw new ObjectNotFoundException("copy '" + source + "' failed: the source does not exist", e);
@@ -363,16 +364,12 @@ public final class AzureBlobBackend implements StorageBackend {
 
   @Override
   public String toString() {
-    return "AzureBlobBackend{account_url=" + service.getAccountUrl() + ", container=" + settings.container()
+    return "AzureBackend{account_url=" + service.getAccountUrl() + ", container=" + settings.container()
         + ", prefix=" + prefix + "}";
   }
 
   private BlobClient blob(ObjectKey key) {
-    return container.getBlobClient(prefix.apply(key));
-  }
-
-  private BlobAsyncClient asyncBlob(ObjectKey key) {
-    return asyncContainer.getBlobAsyncClient(prefix.apply(key));
+    return context.blob(key);
   }
 
   private void ensureOpen() {
@@ -381,7 +378,7 @@ public final class AzureBlobBackend implements StorageBackend {
     }
   }
 
-  StorageException translate(Throwable e, String operation, Object target) {
-    return AzureErrors.translate(e, operation, String.valueOf(target), settings.container());
+  private StorageException translate(Throwable e, String operation, Object target) {
+    return context.translate(e, operation, target);
   }
 }

@@ -1,4 +1,4 @@
-package io.kafkabackup.storage;
+package io.kafkabackup.storage.layer;
 
 import io.kafkabackup.storage.spi.RequestRecorder;
 import io.micrometer.core.instrument.MeterRegistry;

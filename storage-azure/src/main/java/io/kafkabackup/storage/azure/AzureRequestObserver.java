@@ -8,35 +8,30 @@ import com.azure.core.http.HttpPipelinePosition;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
 import com.azure.core.http.policy.HttpPipelinePolicy;
-import io.kafkabackup.storage.spi.RequestRecorder;
+import io.kafkabackup.storage.kit.RequestLog;
 import java.time.Duration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import reactor.core.publisher.Mono;
 
 /**
- * Observes every REST call (each attempt, after retries are decided): logs it as a structured SLF4J
- * event on {@code io.kafkabackup.storage.azure.requests} with the operation, blob path, status, duration,
- * attempt, bytes and both request ids, and counts it in {@code storage.azure.requests} when metrics are
- * on. Only the URL path is logged, never the query (which may hold a SAS) or any header value but the
- * request ids.
+ * Hands every REST call (each attempt, after retries are decided) to the kit's {@link RequestLog},
+ * named after the Blob service operation it performs, with the client and service request ids.
  */
-final class RestCallObserver implements HttpPipelinePolicy {
+final class AzureRequestObserver implements HttpPipelinePolicy {
   private static final HttpHeaderName ERROR_CODE = HttpHeaderName.fromString("x-ms-error-code");
   private static final HttpHeaderName COPY_SOURCE = HttpHeaderName.fromString("x-ms-copy-source");
-  private static final Logger LOG = LoggerFactory.getLogger("io.kafkabackup.storage.azure.requests");
   private static final String ATTEMPT = "kbs.attempt";
 
-  private final RequestRecorder metrics;
+  private final RequestLog log;
 
   /**
    * Creates the observer.
    *
-   * @param metrics where requests are recorded, or {@code null} for logs only
+   * @param log where attempts are logged and recorded
    */
-  RestCallObserver(RequestRecorder metrics) {
-    this.metrics = metrics;
+  AzureRequestObserver(RequestLog log) {
+    this.log = log;
   }
 
   @Override
@@ -85,34 +80,14 @@ final class RestCallObserver implements HttpPipelinePolicy {
   }
 
   private void record(HttpRequest request, HttpResponse response, Throwable error, int attempt, long start) {
-    Duration duration = Duration.ofNanos(System.nanoTime() - start);
-    String operation = operationOf(request);
-    String status = response != null ? String.valueOf(response.getStatusCode()) : "io_error";
-    if (metrics != null) {
-      metrics.record(operation, status, duration);
-    }
-    int code = response != null ? response.getStatusCode() : 0;
-    boolean fault = response == null || code == 401 || code == 403 || code == 408 || code == 429 || code >= 500;
-    if (fault ? !LOG.isWarnEnabled() : !LOG.isDebugEnabled()) {
-      return;
-    }
     String bytes = request.getHeaders().getValue(HttpHeaderName.CONTENT_LENGTH);
-    LoggingEventBuilder event = (fault ? LOG.atWarn() : LOG.atDebug())
-        .addKeyValue("operation", operation)
-        .addKeyValue("blob", request.getUrl().getPath())
-        .addKeyValue("status", status)
-        .addKeyValue("duration_ms", duration.toMillis())
-        .addKeyValue("attempt", attempt)
-        .addKeyValue("bytes_sent", bytes == null ? "0" : bytes)
-        .addKeyValue("client_request_id", request.getHeaders().getValue(HttpHeaderName.X_MS_CLIENT_REQUEST_ID))
-        .addKeyValue("request_id", response == null ? null : response.getHeaderValue(AzureErrors.REQUEST_ID));
-    if (response != null && code >= 400) {
-      event = event.addKeyValue("error_code", response.getHeaderValue(ERROR_CODE));
-    }
-    if (error != null) {
-      event = event.addKeyValue("error", AzureErrors.redact(error.getClass().getSimpleName() + ": " + error.getMessage()));
-    }
-    event.log("azure {} {} {}", operation, request.getUrl().getPath(), status);
+    Map<String, String> ids = new LinkedHashMap<>();
+    ids.put("client_request_id", request.getHeaders().getValue(HttpHeaderName.X_MS_CLIENT_REQUEST_ID));
+    ids.put("request_id", response == null ? null : response.getHeaderValue(AzureErrors.REQUEST_ID));
+    int status = response == null ? 0 : response.getStatusCode();
+    log.record(new RequestLog.Attempt(operationOf(request), request.getUrl().getPath(), status,
+        Duration.ofNanos(System.nanoTime() - start), attempt, bytes == null ? -1 : Long.parseLong(bytes), ids,
+        status >= 400 ? response.getHeaderValue(ERROR_CODE) : null, error));
   }
 
   /** Names a request after the Blob service REST operation it performs. */

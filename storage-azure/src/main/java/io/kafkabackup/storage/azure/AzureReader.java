@@ -16,7 +16,7 @@ import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.kit.RangeReadStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.ExecutorService;
+import java.util.Arrays;
 
 /**
  * Streams a blob (see {@link RangeReadStream}): a read to the end is one streaming GET through the async
@@ -25,11 +25,11 @@ import java.util.concurrent.ExecutorService;
  * last byte received; a streaming GET that breaks is continued by {@link RangeReadStream} with ranged,
  * conditional GETs from the byte the reader reached.
  */
-final class BlobDownloadStream extends RangeReadStream {
+final class AzureReader extends RangeReadStream {
   /** The streaming GET is resumed by {@link RangeReadStream}, when the reader reaches the break. */
   private static final DownloadRetryOptions NO_RESUME = new DownloadRetryOptions().setMaxRetryRequests(0);
 
-  private final AzureBlobBackend backend;
+  private final AzureContext context;
   /** A broken ranged GET is resumed as often as storage.azure.max-retries allows any request to be retried. */
   private final DownloadRetryOptions resume;
   private final BlobClientBase blob;
@@ -40,13 +40,13 @@ final class BlobDownloadStream extends RangeReadStream {
    *
    * @param range the bytes to read, or {@code null} for the whole blob
    */
-  BlobDownloadStream(AzureBlobBackend backend, ObjectKey key, BlobClientBase blob, BlobAsyncClient asyncBlob,
-      ByteRange range, AzureSettings settings, ExecutorService pool) {
-    super(key, (int) settings.downloadBlockSize(), settings.downloadConcurrency(), pool);
-    this.backend = backend;
-    this.resume = new DownloadRetryOptions().setMaxRetryRequests(settings.maxRetries());
-    this.blob = blob;
-    this.asyncBlob = asyncBlob;
+  AzureReader(AzureContext context, ObjectKey key, ByteRange range) {
+    super(key, (int) context.settings().transfer().downloadPartSize(),
+        context.settings().transfer().downloadConcurrency(), context.pool());
+    this.context = context;
+    this.resume = new DownloadRetryOptions().setMaxRetryRequests(context.settings().transfer().maxRetries());
+    this.blob = context.blob(key);
+    this.asyncBlob = context.asyncBlob(key);
     start(range);
   }
 
@@ -58,7 +58,7 @@ final class BlobDownloadStream extends RangeReadStream {
       response = asyncBlob.downloadStreamWithResponse(offset == 0 ? null : new BlobRange(offset), NO_RESUME, null,
           false).block();
     } catch (RuntimeException e) {
-      throw backend.translate(e, "get", key());
+      throw context.translate(e, "get", key());
     }
     BlobDownloadHeaders headers = response.getDeserializedHeaders();
     return new OpenBody(new ResponseBodyStream(response.getValue()), totalSize(headers, 0), headers.getETag());
@@ -77,9 +77,9 @@ final class BlobDownloadStream extends RangeReadStream {
       if (e.getStatusCode() == 416 && wholeObject) {
         return new FirstChunk(new byte[0], 0, 0, null); // every range of an empty blob is unsatisfiable
       }
-      throw backend.translate(e, "get", key());
+      throw context.translate(e, "get", key());
     } catch (RuntimeException e) {
-      throw backend.translate(e, "get", key());
+      throw context.translate(e, "get", key());
     }
     return new FirstChunk(sink.buffer, sink.length, totalSize(response.getDeserializedHeaders(), sink.length),
         response.getDeserializedHeaders().getETag());
@@ -94,11 +94,11 @@ final class BlobDownloadStream extends RangeReadStream {
     } catch (BlobStorageException e) {
       if (e.getStatusCode() == 412) {
         throw new PreconditionFailedException("'" + key() + "' was replaced while it was being read",
-            backend.translate(e, "get", key()));
+            context.translate(e, "get", key()));
       }
-      throw backend.translate(e, "get", key());
+      throw context.translate(e, "get", key());
     } catch (RuntimeException e) {
-      throw backend.translate(e, "get", key());
+      throw context.translate(e, "get", key());
     }
     return sink.length;
   }
@@ -129,7 +129,7 @@ final class BlobDownloadStream extends RangeReadStream {
         throw new IOException("the service sent more bytes than the requested range");
       }
       if (length + len > buffer.length) {
-        buffer = java.util.Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(length + len, 2L * buffer.length)));
+        buffer = Arrays.copyOf(buffer, (int) Math.min(limit, Math.max(length + len, 2L * buffer.length)));
       }
       System.arraycopy(b, off, buffer, length, len);
       length += len;

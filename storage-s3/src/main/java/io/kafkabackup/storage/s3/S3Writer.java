@@ -5,15 +5,14 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.kit.PartBuffer;
 import io.kafkabackup.storage.kit.PartUploadWriter;
-import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,12 +34,12 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * {@code If-Match} on that final request. Every request body carries a Content-MD5 unless the SDK's own
  * checksums are chosen. A failed or abandoned upload is aborted, so no parts are left behind.
  */
-final class S3MultipartWriter extends PartUploadWriter {
+final class S3Writer extends PartUploadWriter {
   /** S3's limits: 10,000 parts of at most 5 GiB. */
   static final PartLimits LIMITS = new PartLimits(10_000, 5L * 1024 * 1024 * 1024);
-  private static final Logger LOG = LoggerFactory.getLogger(S3MultipartWriter.class);
+  private static final Logger LOG = LoggerFactory.getLogger(S3Writer.class);
 
-  private final S3Backend backend;
+  private final S3Context context;
   private final S3Client s3;
   private final String bucket;
   private final String name;
@@ -49,24 +48,22 @@ final class S3MultipartWriter extends PartUploadWriter {
   private final AtomicReferenceArray<String> partEtags = new AtomicReferenceArray<>(LIMITS.maxParts());
   private volatile String uploadId;
 
-  S3MultipartWriter(S3Backend backend, S3Client s3, ObjectKey key, String name, PutOptions options,
-      long expectedLength, S3Settings settings, ExecutorService pool) {
-    super(key, new PartTuning(settings.partSize(), settings.maxConcurrency(), settings.singlePutThreshold()), LIMITS,
-        expectedLength, pool);
-    this.backend = backend;
-    this.s3 = s3;
-    this.bucket = settings.bucket();
-    this.name = name;
+  S3Writer(S3Context context, ObjectKey key, PutOptions options, long expectedLength) {
+    super(key, context.settings().transfer().upload(), LIMITS, expectedLength, context.pool());
+    this.context = context;
+    this.s3 = context.s3();
+    this.bucket = context.settings().bucket();
+    this.name = context.name(key);
     this.options = options;
-    this.md5 = settings.md5();
+    this.md5 = context.settings().md5();
   }
 
   @Override
-  protected ObjectMetadata putWhole(byte[] data, int length) {
+  protected ObjectMetadata putWhole(PartBuffer data) {
     PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(name)
-        .contentType(options.contentType()).metadata(options.metadata()).contentLength((long) length);
+        .contentType(options.contentType()).metadata(options.metadata()).contentLength((long) data.length());
     if (md5) {
-      request.contentMD5(md5(data, length));
+      request.contentMD5(Base64.getEncoder().encodeToString(data.md5()));
     }
     WriteMode mode = options.mode();
     if (mode instanceof WriteMode.CreateOnly) {
@@ -74,8 +71,8 @@ final class S3MultipartWriter extends PartUploadWriter {
     } else if (mode instanceof WriteMode.IfMatch) {
       request.ifMatch(((WriteMode.IfMatch) mode).etag());
     }
-    PutObjectResponse response = s3.putObject(request.build(), body(data, length, options.contentType()));
-    return metadata(response.eTag(), length, response.sdkHttpResponse());
+    PutObjectResponse response = s3.putObject(request.build(), body(data, options.contentType()));
+    return metadata(response.eTag(), data.length(), response.sdkHttpResponse());
   }
 
   @Override
@@ -85,13 +82,13 @@ final class S3MultipartWriter extends PartUploadWriter {
   }
 
   @Override
-  protected void uploadPart(int index, byte[] data, int length) {
+  protected void uploadPart(int index, PartBuffer data) {
     UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(bucket).key(name).uploadId(uploadId)
-        .partNumber(index + 1).contentLength((long) length);
+        .partNumber(index + 1).contentLength((long) data.length());
     if (md5) {
-      request.contentMD5(md5(data, length));
+      request.contentMD5(Base64.getEncoder().encodeToString(data.md5()));
     }
-    partEtags.set(index, s3.uploadPart(request.build(), body(data, length, PutOptions.DEFAULT_CONTENT_TYPE)).eTag());
+    partEtags.set(index, s3.uploadPart(request.build(), body(data, PutOptions.DEFAULT_CONTENT_TYPE)).eTag());
   }
 
   @Override
@@ -127,29 +124,19 @@ final class S3MultipartWriter extends PartUploadWriter {
 
   @Override
   protected StorageException translate(Throwable failure) {
-    return backend.translate(failure, "put", key(), options.mode());
+    return context.translate(failure, "put", key(), options.mode());
   }
 
   /** The server's response time stands in for Last-Modified, which write responses do not carry. */
   private ObjectMetadata metadata(String etag, long size, SdkHttpResponse http) {
     Instant modified = http.firstMatchingHeader("Date")
-        .map(d -> java.time.ZonedDateTime.parse(d, java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
+        .map(d -> ZonedDateTime.parse(d, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant())
         .orElseGet(Instant::now);
     return new ObjectMetadata(key(), size, etag, modified, options.contentType(), options.metadata());
   }
 
   /** A replayable body over the buffer, without copying it: the buffer stays untouched until the call returns. */
-  private static RequestBody body(byte[] data, int length, String contentType) {
-    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType);
-  }
-
-  static String md5(byte[] data, int length) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("MD5");
-      digest.update(data, 0, length);
-      return Base64.getEncoder().encodeToString(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is missing from this JVM", e);
-    }
+  private static RequestBody body(PartBuffer data, String contentType) {
+    return RequestBody.fromContentProvider(data::inputStream, data.length(), contentType);
   }
 }

@@ -14,15 +14,13 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
+import io.kafkabackup.storage.kit.PartBuffer;
 import io.kafkabackup.storage.kit.PartUploadWriter;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 
 /**
  * Writes one block blob: parts are staged blocks (Put Block, each with its Content-MD5), committed by one
@@ -32,39 +30,37 @@ import java.util.concurrent.ExecutorService;
  * commit another upload's blocks. Uncommitted blocks of an abandoned upload are discarded by the service
  * (after a week at the latest).
  */
-final class BlockBlobWriter extends PartUploadWriter {
+final class AzureWriter extends PartUploadWriter {
   /** Azure's limits: 50,000 committed blocks of at most 4000 MiB (service versions since 2019-12-12). */
   static final PartLimits LIMITS = new PartLimits(50_000, 4000L * 1024 * 1024);
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final AzureBlobBackend backend;
+  private final AzureContext context;
   private final BlockBlobClient blob;
   private final PutOptions options;
   private final byte[] uploadId = new byte[12];
 
-  BlockBlobWriter(AzureBlobBackend backend, ObjectKey key, BlockBlobClient blob, PutOptions options,
-      long expectedLength, AzureSettings settings, ExecutorService pool) {
-    super(key, new PartTuning(settings.blockSize(), settings.maxConcurrency(), settings.singlePutThreshold()), LIMITS,
-        expectedLength, pool);
-    this.backend = backend;
-    this.blob = blob;
+  AzureWriter(AzureContext context, ObjectKey key, PutOptions options, long expectedLength) {
+    super(key, context.settings().transfer().upload(), LIMITS, expectedLength, context.pool());
+    this.context = context;
+    this.blob = context.blob(key).getBlockBlobClient();
     this.options = options;
     RANDOM.nextBytes(uploadId);
   }
 
   @Override
-  protected ObjectMetadata putWhole(byte[] data, int length) {
+  protected ObjectMetadata putWhole(PartBuffer data) {
     BlockBlobItem item = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(
-            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length)))
-        .setHeaders(headers()).setMetadata(options.metadata()).setContentMd5(md5(data, length))
+            BinaryData.fromListByteBuffer(data.byteBuffers()))
+        .setHeaders(headers()).setMetadata(options.metadata()).setContentMd5(data.md5())
         .setRequestConditions(conditions(options.mode())), null, Context.NONE).getValue();
-    return metadata(item, length);
+    return metadata(item, data.length());
   }
 
   @Override
-  protected void uploadPart(int index, byte[] data, int length) {
+  protected void uploadPart(int index, PartBuffer data) {
     blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(blockId(index),
-            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length))).setContentMd5(md5(data, length)),
+            BinaryData.fromListByteBuffer(data.byteBuffers())).setContentMd5(data.md5()),
         null, Context.NONE);
   }
 
@@ -87,7 +83,7 @@ final class BlockBlobWriter extends PartUploadWriter {
 
   @Override
   protected StorageException translate(Throwable failure) {
-    return backend.translate(failure, "put", key());
+    return context.translate(failure, "put", key());
   }
 
   private BlobHttpHeaders headers() {
@@ -111,15 +107,5 @@ final class BlockBlobWriter extends PartUploadWriter {
       return new BlobRequestConditions().setIfMatch(((WriteMode.IfMatch) mode).etag());
     }
     return null;
-  }
-
-  static byte[] md5(byte[] data, int length) {
-    try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      md5.update(data, 0, length);
-      return md5.digest();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("MD5 is missing from this JVM", e);
-    }
   }
 }

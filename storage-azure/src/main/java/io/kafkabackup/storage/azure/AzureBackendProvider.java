@@ -1,18 +1,20 @@
 package io.kafkabackup.storage.azure;
 
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.kit.TransferKeys;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.ConfigKey.Type;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * Provides {@link AzureBlobBackend} as {@code storage.backend=azure}. Every setting is declared here,
+ * Provides {@link AzureBackend} as {@code storage.backend=azure}. Every setting is declared here,
  * so validation, secret masking and the configuration reference come from one place. Environment
  * variables follow the Azure SDK's names.
  */
-public final class AzureBlobBackendProvider implements StorageBackendProvider {
+public final class AzureBackendProvider implements StorageBackendProvider {
   /** The provider type. */
   public static final String TYPE = "azure";
 
@@ -80,53 +82,12 @@ public final class AzureBlobBackendProvider implements StorageBackendProvider {
       .env("AZURE_CLIENT_SECRET")
       .description("Service principal client secret.").build();
 
-  /** {@code storage.azure.block-size}. */
-  public static final ConfigKey BLOCK_SIZE = ConfigKey.builder("block-size", Type.SIZE).defaultValue("8MiB")
-      .range(64 * 1024, 4000 * MIB)
-      .description("Size of staged blocks; grows automatically so a blob never needs more than 50,000 blocks.")
-      .build();
-  /** {@code storage.azure.max-concurrency}. */
-  public static final ConfigKey MAX_CONCURRENCY = ConfigKey.builder("max-concurrency", Type.INT).defaultValue("4")
-      .range(1, 64)
-      .description("Blocks uploaded at once per object; memory per upload is block-size x (max-concurrency + 1).")
-      .build();
-  /** {@code storage.azure.single-put-threshold}. */
-  public static final ConfigKey SINGLE_PUT_THRESHOLD = ConfigKey.builder("single-put-threshold", Type.SIZE)
-      .defaultValue("8MiB").range(0, 5000 * MIB)
-      .description("Objects up to this size are written with one Put Blob; larger ones as staged blocks.").build();
-  /** {@code storage.azure.download-block-size}. */
-  public static final ConfigKey DOWNLOAD_BLOCK_SIZE = ConfigKey.builder("download-block-size", Type.SIZE)
-      .defaultValue("8MiB").range(64 * 1024, 256 * MIB)
-      .description("Size of each ranged GET: for reads of a bounded range, and to continue a read to the end "
-          + "whose streaming GET broke off.").build();
-  /** {@code storage.azure.download-concurrency}. */
-  public static final ConfigKey DOWNLOAD_CONCURRENCY = ConfigKey.builder("download-concurrency", Type.INT)
-      .defaultValue("2").range(1, 64)
-      .description("Ranged GETs in flight per stream (read-ahead); memory per stream is "
-          + "download-block-size x (download-concurrency + 1).").build();
-  /** {@code storage.azure.max-retries}. */
-  public static final ConfigKey MAX_RETRIES = ConfigKey.builder("max-retries", Type.INT).defaultValue("3")
-      .range(0, 20)
-      .description("Retries of a failed request (429, 5xx, network errors), with exponential backoff and jitter; "
-          + "Retry-After and x-ms-retry-after-ms are honoured.").build();
-  /** {@code storage.azure.retry-initial-delay}. */
-  public static final ConfigKey RETRY_INITIAL_DELAY = ConfigKey.builder("retry-initial-delay", Type.DURATION)
-      .defaultValue("800ms").range(1, 3_600_000)
-      .description("Delay before the first retry; doubled for each further retry.").build();
-  /** {@code storage.azure.retry-max-delay}. */
-  public static final ConfigKey RETRY_MAX_DELAY = ConfigKey.builder("retry-max-delay", Type.DURATION)
-      .defaultValue("60s").range(1, 3_600_000)
-      .description("Longest delay between retries.").build();
-  /** {@code storage.azure.connect-timeout}. */
-  public static final ConfigKey CONNECT_TIMEOUT = ConfigKey.builder("connect-timeout", Type.DURATION)
-      .defaultValue("30s").range(1, 3_600_000)
-      .description("Limit for opening a connection.").build();
-  /** {@code storage.azure.operation-timeout}. */
-  public static final ConfigKey OPERATION_TIMEOUT = ConfigKey.builder("operation-timeout", Type.DURATION)
-      .defaultValue("5m").range(1, 86_400_000)
-      .description("Limit for each wait on the service within a request: for the response to begin, and "
-          + "between reads or writes of a body. A request that exceeds it is retried like a dropped connection.")
-      .build();
+  /**
+   * The transfer, retry and timeout keys every object store shares ({@code part-size},
+   * {@code request-timeout}, …). Block sizes of up to 4000 MiB need service version 2019-12-12 or later.
+   */
+  public static final TransferKeys TRANSFER = new TransferKeys(AzureWriter.LIMITS, 64 * 1024, 5000 * MIB, "block");
+
   /** {@code storage.azure.create-container}. */
   public static final ConfigKey CREATE_CONTAINER = ConfigKey.builder("create-container", Type.BOOLEAN)
       .defaultValue("false")
@@ -136,7 +97,7 @@ public final class AzureBlobBackendProvider implements StorageBackendProvider {
       .description("Pin the Blob service REST version, e.g. 2025-11-05 (default: the SDK's newest).").build();
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
-  public AzureBlobBackendProvider() {
+  public AzureBackendProvider() {
   }
 
   @Override
@@ -151,16 +112,14 @@ public final class AzureBlobBackendProvider implements StorageBackendProvider {
 
   @Override
   public List<ConfigKey> configKeys() {
-    return List.of(ACCOUNT_NAME, CONTAINER, ENDPOINT, ENDPOINT_SUFFIX, ALLOW_INSECURE_HTTP,
+    return Stream.concat(Stream.of(ACCOUNT_NAME, CONTAINER, ENDPOINT, ENDPOINT_SUFFIX, ALLOW_INSECURE_HTTP,
         AUTH, ACCOUNT_KEY, SAS_TOKEN, CONNECTION_STRING, CLIENT_ID, TENANT_ID, AUTHORITY_HOST,
-        FEDERATED_TOKEN_FILE, OIDC_TOKEN, CLIENT_SECRET,
-        BLOCK_SIZE, MAX_CONCURRENCY, SINGLE_PUT_THRESHOLD, DOWNLOAD_BLOCK_SIZE, DOWNLOAD_CONCURRENCY,
-        MAX_RETRIES, RETRY_INITIAL_DELAY, RETRY_MAX_DELAY, CONNECT_TIMEOUT, OPERATION_TIMEOUT,
-        CREATE_CONTAINER, SERVICE_VERSION);
+        FEDERATED_TOKEN_FILE, OIDC_TOKEN, CLIENT_SECRET, CREATE_CONTAINER, SERVICE_VERSION),
+        TRANSFER.keys().stream()).toList();
   }
 
   @Override
   public StorageBackend open(StorageConfig config) {
-    return new AzureBlobBackend(AzureSettings.from(config));
+    return new AzureBackend(AzureSettings.from(config));
   }
 }

@@ -21,7 +21,7 @@ import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
-import io.kafkabackup.storage.tck.RandomStream;
+import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.tck.ResourceRelease;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.TcpRelay;
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What the Azure backend does beyond the shared contract, against a real Azurite. */
-class AzureBlobBackendTest {
+class AzureBackendTest {
   @RegisterExtension
   static final AzuriteExtension AZURITE = new AzuriteExtension();
 
@@ -70,7 +70,7 @@ class AzureBlobBackendTest {
     assertEquals("storage.azure.account-name", invalid(config("storage.azure.account-name", null,
         "storage.azure.endpoint", null)).configKey().orElseThrow());
     assertEquals("storage.azure.container", invalid(config("storage.azure.container", "Bad_Name")).configKey().orElseThrow());
-    assertEquals("storage.azure.block-size", invalid(config("storage.azure.block-size", "1KiB")).configKey().orElseThrow());
+    assertEquals("storage.azure.part-size", invalid(config("storage.azure.part-size", "1KiB")).configKey().orElseThrow());
     assertEquals("storage.azure.max-concurrency", invalid(config("storage.azure.max-concurrency", "0")).configKey().orElseThrow());
     assertEquals("storage.azure.auth", invalid(config("storage.azure.auth", "kerberos")).configKey().orElseThrow());
     assertEquals("storage.azure.service-version",
