@@ -14,9 +14,10 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
-import io.kafkabackup.storage.kit.PartBuffer;
 import io.kafkabackup.storage.kit.PartUploadWriter;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -49,18 +50,18 @@ final class AzureWriter extends PartUploadWriter {
   }
 
   @Override
-  protected ObjectMetadata putWhole(PartBuffer data) {
+  protected ObjectMetadata putWhole(byte[] data, int length) {
     BlockBlobItem item = blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(
-            BinaryData.fromListByteBuffer(data.byteBuffers()))
-        .setHeaders(headers()).setMetadata(options.metadata()).setContentMd5(data.md5())
+            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length)))
+        .setHeaders(headers()).setMetadata(options.metadata()).setContentMd5(md5(data, length))
         .setRequestConditions(conditions(options.mode())), null, Context.NONE).getValue();
-    return metadata(item, data.length());
+    return metadata(item, length);
   }
 
   @Override
-  protected void uploadPart(int index, PartBuffer data) {
+  protected void uploadPart(int index, byte[] data, int length) {
     blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(blockId(index),
-            BinaryData.fromListByteBuffer(data.byteBuffers())).setContentMd5(data.md5()),
+            BinaryData.fromByteBuffer(ByteBuffer.wrap(data, 0, length))).setContentMd5(md5(data, length)),
         null, Context.NONE);
   }
 
@@ -107,5 +108,15 @@ final class AzureWriter extends PartUploadWriter {
       return new BlobRequestConditions().setIfMatch(((WriteMode.IfMatch) mode).etag());
     }
     return null;
+  }
+
+  static byte[] md5(byte[] data, int length) {
+    try {
+      MessageDigest md5 = MessageDigest.getInstance("MD5");
+      md5.update(data, 0, length);
+      return md5.digest();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is missing from this JVM", e);
+    }
   }
 }

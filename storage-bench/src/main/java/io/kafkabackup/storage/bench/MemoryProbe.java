@@ -26,11 +26,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Finds the smallest heap ({@code -Xmx}) at which a 1 GiB upload and download through each provider,
- * with default tuning (and S3 with one part fewer in flight), succeeds, and reports the child JVM's peak
- * resident set size.
+ * with default tuning, succeeds, and reports the child JVM's peak resident set size.
+ *
+ * <p>System properties: {@code bench.memorySizeMiB}, {@code bench.providers}, {@code bench.memoryHeapsMiB}
+ * (the heaps tried), {@code bench.childJavaOptions} (extra flags for the child, e.g. a GC log).
  */
 final class MemoryProbe {
-  private static final int[] HEAPS_MIB = {32, 48, 64, 96, 128};
+  /** The heaps tried, smallest first; {@code bench.memoryHeapsMiB} narrows them (e.g. to profile one). */
+  private static final int[] HEAPS_MIB = Arrays.stream(System.getProperty("bench.memoryHeapsMiB", "32,48,64,96,128")
+      .split(",")).mapToInt(h -> Integer.parseInt(h.trim())).toArray();
 
   private MemoryProbe() {
   }
@@ -61,10 +65,8 @@ final class MemoryProbe {
       providers.put("s3", List.of("storage.backend=s3", "storage.s3.endpoint=" + s3.endpoint(),
           "storage.s3.path-style-access=true", "storage.s3.access-key-id=" + s3.accessKeyId(),
           "storage.s3.secret-access-key=" + s3.secretAccessKey(), "storage.s3.bucket=memory"));
-      // Three part buffers in flight instead of four: what fits S3 into 64 MiB (see docs/benchmarks.md).
-      List<String> s3Lean = new ArrayList<>(providers.get("s3"));
-      s3Lean.add("storage.s3.max-concurrency=3");
-      providers.put("s3, max-concurrency 3", s3Lean);
+      List<String> chosen = List.of(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
+      providers.keySet().removeIf(name -> !chosen.contains(name));
       for (Map.Entry<String, List<String>> p : providers.entrySet()) {
         String result = "none of " + Arrays.toString(HEAPS_MIB) + " MiB";
         String rss = "";
@@ -73,6 +75,9 @@ final class MemoryProbe {
           System.out.println(p.getKey() + " -Xmx" + heap + "m: " + out.lines()
               .filter(l -> l.startsWith("ok ") || l.startsWith("Exception") || l.startsWith("Caused by"))
               .collect(Collectors.joining(" / ")));
+          // Where the heap ran out: the first frames of the first failure.
+          out.lines().dropWhile(l -> !l.startsWith("Exception")).skip(1).limit(8)
+              .forEach(l -> System.out.println("    " + l.trim()));
           if (out.contains("ok VmHWM")) {
             result = heap + " MiB";
             rss = out.substring(out.indexOf("VmHWM:") + 7).trim().lines().findFirst().orElse("");
@@ -91,7 +96,13 @@ final class MemoryProbe {
 
   private static String child(int heapMib, long size, List<String> config) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heapMib + "m", "-cp", classpath(), TransferChild.class.getName(), String.valueOf(size),
+        "-Xmx" + heapMib + "m"));
+    // bench.childJavaOptions: extra flags for the child, such as a JFR recording of its allocations.
+    String extra = System.getProperty("bench.childJavaOptions", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", classpath(), TransferChild.class.getName(), String.valueOf(size),
         "storage.metrics.enabled=false"));
     command.addAll(config);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -7,6 +7,7 @@ import io.kafkabackup.storage.StorageException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,8 +22,8 @@ import java.util.concurrent.Semaphore;
  * one fills, at most {@code maxConcurrency} parts in flight, so memory stays at
  * {@code partSize x (maxConcurrency + 1)} whatever the object's size. {@code close()} commits all parts
  * at once. An object that fits in the first buffer and under the single-put threshold is sent whole in
- * one request instead. Parts are held as {@link PartBuffer}s of small chunks, never one large array, so a
- * small heap is not fragmented by part-sized allocations.
+ * one request instead. An upload never holds more part buffers than fit in half the heap, so a small
+ * heap gets fewer parts in flight rather than an {@link OutOfMemoryError}.
  *
  * <p>Part sizes adapt so an object never needs more parts than the store allows: for a known length the
  * size is raised up front; for an unknown length it doubles every fifth of the part limit (parts of
@@ -61,12 +62,13 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   private final long basePartSize;
   private final long expectedLength;
   private final Semaphore buffers;
-  private final ConcurrentLinkedQueue<byte[]> freeChunks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
   private final List<Future<?>> uploads = new ArrayList<>();
   private volatile Throwable partFailure;
   private volatile boolean aborting;
   private int parts;
-  private PartBuffer current;
+  private byte[] current;
+  private int filled;
   private long total;
 
   /**
@@ -86,7 +88,23 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     this.pool = pool;
     this.basePartSize = partSizeFor(expectedLength, tuning.partSize(), limits);
     this.expectedLength = expectedLength;
-    this.buffers = new Semaphore(tuning.maxConcurrency() + 1);
+    this.buffers = new Semaphore(bufferCount(tuning.maxConcurrency(), basePartSize, Runtime.getRuntime().maxMemory()));
+  }
+
+  /**
+   * How many part buffers one upload may hold: {@code maxConcurrency + 1}, but no more than fit in half
+   * the heap (at least two, so one part can upload while the next fills). Measured: with 8 MiB parts S3
+   * needs five buffers plus ~18 MB of client state, more than a 64 MiB heap holds; four fit, and a heap of
+   * 80 MiB or more keeps the configured concurrency.
+   *
+   * @param maxConcurrency the configured parts in flight
+   * @param partSize the part size
+   * @param maxHeap the heap's limit, {@link Runtime#maxMemory()}
+   * @return the number of buffers
+   */
+  static int bufferCount(int maxConcurrency, long partSize, long maxHeap) {
+    long fit = maxHeap / 2 / Math.max(1, partSize);
+    return (int) Math.max(2, Math.min(maxConcurrency + 1L, fit));
   }
 
   /**
@@ -110,10 +128,11 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
    * Sends a whole (small) object in one request, subject to the write mode.
    *
    * @param data the content
+   * @param length how many bytes of {@code data}
    * @return the stored object's metadata
    * @throws Exception translated by {@link #translate}
    */
-  protected abstract ObjectMetadata putWhole(PartBuffer data) throws Exception;
+  protected abstract ObjectMetadata putWhole(byte[] data, int length) throws Exception;
 
   /**
    * Called once, on the writer's thread, before the first part is uploaded (S3 creates the multipart
@@ -125,13 +144,14 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   }
 
   /**
-   * Uploads one part, on the pool. Must not keep {@code data} after returning: its chunks are reused.
+   * Uploads one part, on the pool. Must not keep {@code data} after returning: the buffer is reused.
    *
    * @param index the part's position, from 0
    * @param data the part's bytes
+   * @param length how many bytes of {@code data}
    * @throws Exception translated by {@link #translate}
    */
-  protected abstract void uploadPart(int index, PartBuffer data) throws Exception;
+  protected abstract void uploadPart(int index, byte[] data, int length) throws Exception;
 
   /**
    * Commits parts 0 to {@code partCount - 1} as the object, atomically and subject to the write mode.
@@ -168,26 +188,33 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     while (len > 0) {
       // A full buffer is uploaded only once more data arrives: an object that exactly fills the first
       // buffer can still go whole.
-      if (current != null && current.isFull()) {
-        uploadCurrent();
+      if (current != null && filled == current.length) {
+        if (parts == 0 && current.length < capacityFor(0)) {
+          // The first buffer starts small so small objects cost no part-sized allocation; it grows to a
+          // full part by doubling (amortised copying) before anything is uploaded.
+          current = Arrays.copyOf(current, (int) Math.min(capacityFor(0), 2L * current.length));
+        } else {
+          uploadCurrent();
+        }
       }
       if (current == null) {
-        // The first buffer's chunks start small so small objects cost no part-sized allocation.
-        current = takeBuffer(capacityFor(parts), parts == 0 ? firstChunkSize() : PartBuffer.CHUNK);
+        current = takeBuffer(parts == 0 ? firstBufferSize() : capacityFor(parts));
       }
-      int n = current.write(b, off, len);
+      int n = Math.min(len, current.length - filled);
+      System.arraycopy(b, off, current, filled, n);
+      filled += n;
       total += n;
       off += n;
       len -= n;
     }
   }
 
-  private int firstChunkSize() {
+  private int firstBufferSize() {
     long hint = expectedLength == StorageBackend.UNKNOWN_LENGTH ? INITIAL_BUFFER : Math.max(1, expectedLength);
     return (int) Math.min(capacityFor(0), hint);
   }
 
-  private PartBuffer takeBuffer(int capacity, int firstChunk) throws IOException {
+  private byte[] takeBuffer(int capacity) throws IOException {
     try {
       buffers.acquire();
     } catch (InterruptedException e) {
@@ -195,7 +222,13 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       throw new InterruptedIOException("interrupted while waiting for a part buffer");
     }
     checkPartFailure();
-    return new PartBuffer(capacity, firstChunk, freeChunks);
+    byte[] reused;
+    while ((reused = freeBuffers.poll()) != null) {
+      if (reused.length == capacity) {
+        return reused;
+      }
+    }
+    return new byte[capacity];
   }
 
   private void uploadCurrent() {
@@ -210,13 +243,15 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         throw translate(e);
       }
     }
-    PartBuffer buffer = current;
+    byte[] buffer = current;
+    int length = filled;
     int index = parts++;
     current = null;
+    filled = 0;
     uploads.add(pool.submit(() -> {
       try {
         if (!aborting) {
-          uploadPart(index, buffer);
+          uploadPart(index, buffer, length);
         }
       } catch (Exception | Error e) {
         if (partFailure == null) {
@@ -224,7 +259,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         }
         throw e;
       } finally {
-        buffer.release();
+        freeBuffers.offer(buffer);
         buffers.release();
       }
       return null;
@@ -243,9 +278,9 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     checkPartFailure();
     try {
       if (parts == 0 && total <= tuning.singlePutThreshold()) {
-        return putWhole(current != null ? current : new PartBuffer(0, 1, freeChunks));
+        return putWhole(current != null ? current : new byte[0], filled);
       }
-      if (current != null && current.length() > 0) {
+      if (filled > 0) {
         uploadCurrent();
       }
       awaitUploads();
@@ -256,7 +291,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       throw translate(e);
     } finally {
       current = null;
-      freeChunks.clear();
+      freeBuffers.clear();
     }
   }
 
@@ -291,6 +326,6 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       abortParts();
     }
     current = null;
-    freeChunks.clear();
+    freeBuffers.clear();
   }
 }

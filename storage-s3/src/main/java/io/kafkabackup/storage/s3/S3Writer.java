@@ -5,8 +5,10 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.WriteMode;
-import io.kafkabackup.storage.kit.PartBuffer;
 import io.kafkabackup.storage.kit.PartUploadWriter;
+import java.io.ByteArrayInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -59,11 +61,11 @@ final class S3Writer extends PartUploadWriter {
   }
 
   @Override
-  protected ObjectMetadata putWhole(PartBuffer data) {
+  protected ObjectMetadata putWhole(byte[] data, int length) {
     PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(name)
-        .contentType(options.contentType()).metadata(options.metadata()).contentLength((long) data.length());
+        .contentType(options.contentType()).metadata(options.metadata()).contentLength((long) length);
     if (md5) {
-      request.contentMD5(Base64.getEncoder().encodeToString(data.md5()));
+      request.contentMD5(md5(data, length));
     }
     WriteMode mode = options.mode();
     if (mode instanceof WriteMode.CreateOnly) {
@@ -71,8 +73,8 @@ final class S3Writer extends PartUploadWriter {
     } else if (mode instanceof WriteMode.IfMatch) {
       request.ifMatch(((WriteMode.IfMatch) mode).etag());
     }
-    PutObjectResponse response = s3.putObject(request.build(), body(data, options.contentType()));
-    return metadata(response.eTag(), data.length(), response.sdkHttpResponse());
+    PutObjectResponse response = s3.putObject(request.build(), body(data, length, options.contentType()));
+    return metadata(response.eTag(), length, response.sdkHttpResponse());
   }
 
   @Override
@@ -82,13 +84,13 @@ final class S3Writer extends PartUploadWriter {
   }
 
   @Override
-  protected void uploadPart(int index, PartBuffer data) {
+  protected void uploadPart(int index, byte[] data, int length) {
     UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(bucket).key(name).uploadId(uploadId)
-        .partNumber(index + 1).contentLength((long) data.length());
+        .partNumber(index + 1).contentLength((long) length);
     if (md5) {
-      request.contentMD5(Base64.getEncoder().encodeToString(data.md5()));
+      request.contentMD5(md5(data, length));
     }
-    partEtags.set(index, s3.uploadPart(request.build(), body(data, PutOptions.DEFAULT_CONTENT_TYPE)).eTag());
+    partEtags.set(index, s3.uploadPart(request.build(), body(data, length, PutOptions.DEFAULT_CONTENT_TYPE)).eTag());
   }
 
   @Override
@@ -136,7 +138,17 @@ final class S3Writer extends PartUploadWriter {
   }
 
   /** A replayable body over the buffer, without copying it: the buffer stays untouched until the call returns. */
-  private static RequestBody body(PartBuffer data, String contentType) {
-    return RequestBody.fromContentProvider(data::inputStream, data.length(), contentType);
+  private static RequestBody body(byte[] data, int length, String contentType) {
+    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType);
+  }
+
+  static String md5(byte[] data, int length) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("MD5");
+      digest.update(data, 0, length);
+      return Base64.getEncoder().encodeToString(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("MD5 is missing from this JVM", e);
+    }
   }
 }
