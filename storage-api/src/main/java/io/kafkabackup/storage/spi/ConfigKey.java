@@ -75,7 +75,7 @@ public final class ConfigKey {
   /**
    * Starts declaring a key.
    *
-   * @param name the name below the provider's section, such as {@code container} or {@code block-size}
+   * @param name the name below the provider's section, such as {@code container} or {@code part-size}
    * @param type how its value is parsed
    * @return a builder
    */
