@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,25 @@ class FileSystemBackendTest {
       b.put(ObjectKey.of("topics/orders/0/00000000000000000042.log"), "segment".getBytes());
       assertArrayEquals("segment".getBytes(),
           Files.readAllBytes(dir.resolve("root/prod/topics/orders/0/00000000000000000042.log")));
+    }
+  }
+
+  @Test
+  void aFileWrittenByHandHasTheSameEtagInListingsAndStatAndANewOneWhenItChanges() throws IOException {
+    try (FileSystemBackend b = backend("")) {
+      b.put(ObjectKey.of("made/by-us"), "ours".getBytes());
+      Path byHand = dir.resolve("root/made/by-hand");
+      Files.write(byHand, "first".getBytes());
+      Map<String, String> listed = new TreeMap<>();
+      try (Stream<ListEntry> entries = b.list("made/")) {
+        entries.forEach(e -> listed.put(((ListEntry.StoredObject) e).key().value(),
+            ((ListEntry.StoredObject) e).etag()));
+      }
+      assertEquals(List.of("made/by-hand", "made/by-us"), List.copyOf(listed.keySet()));
+      assertEquals(b.stat(ObjectKey.of("made/by-us")).etag(), listed.get("made/by-us"));
+      assertEquals(b.stat(ObjectKey.of("made/by-hand")).etag(), listed.get("made/by-hand"));
+      Files.write(byHand, "second, longer".getBytes());
+      assertFalse(listed.get("made/by-hand").equals(b.stat(ObjectKey.of("made/by-hand")).etag()));
     }
   }
 
