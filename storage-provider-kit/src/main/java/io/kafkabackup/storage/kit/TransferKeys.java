@@ -25,7 +25,6 @@ import java.util.List;
 public final class TransferKeys {
   private static final long MIB = 1024 * 1024;
 
-  private final PartLimits limits;
   private final ConfigKey partSize;
   private final ConfigKey maxConcurrency;
   private final ConfigKey singlePutThreshold;
@@ -71,7 +70,6 @@ public final class TransferKeys {
    * @param partNoun what the store calls a part in its documentation, such as {@code block}
    */
   public TransferKeys(PartLimits limits, long minPartSize, long maxSinglePut, String partNoun) {
-    this.limits = limits;
     this.partSize = ConfigKey.builder("part-size", Type.SIZE).defaultValue("8MiB")
         .range(minPartSize, limits.maxPartSize())
         .description("Size of each uploaded part (" + partNoun + "); grows automatically so an object never needs "
@@ -114,15 +112,6 @@ public final class TransferKeys {
   public List<ConfigKey> keys() {
     return List.of(partSize, maxConcurrency, singlePutThreshold, downloadPartSize, downloadConcurrency,
         maxRetries, retryInitialDelay, retryMaxDelay, connectTimeout, requestTimeout);
-  }
-
-  /**
-   * The store's part limits these keys were declared with.
-   *
-   * @return the limits
-   */
-  public PartLimits limits() {
-    return limits;
   }
 
   /**

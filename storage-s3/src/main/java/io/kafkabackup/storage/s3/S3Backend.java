@@ -180,7 +180,7 @@ public final class S3Backend implements StorageBackend {
   public ObjectMetadata stat(ObjectKey key) {
     ensureOpen();
     try {
-      HeadObjectResponse head = s3.headObject(b -> b.bucket(settings.bucket()).key(prefix.apply(key)));
+      HeadObjectResponse head = s3.headObject(b -> b.bucket(settings.bucket()).key(context.name(key)));
       return new ObjectMetadata(key, head.contentLength(), head.eTag(), head.lastModified(),
           head.contentType() == null ? PutOptions.DEFAULT_CONTENT_TYPE : head.contentType(),
           head.metadata() == null ? Map.of() : new TreeMap<>(head.metadata()));
@@ -227,7 +227,7 @@ public final class S3Backend implements StorageBackend {
   public void delete(ObjectKey key) {
     ensureOpen();
     try {
-      s3.deleteObject(b -> b.bucket(settings.bucket()).key(prefix.apply(key)));
+      s3.deleteObject(b -> b.bucket(settings.bucket()).key(context.name(key)));
     } catch (RuntimeException e) {
       StorageException translated = translate(e, "delete", key, null);
       if (!(translated instanceof ObjectNotFoundException)) {
@@ -245,7 +245,7 @@ public final class S3Backend implements StorageBackend {
 
   private Map<ObjectKey, Throwable> deleteBatch(List<ObjectKey> keys) {
     Map<String, ObjectKey> byName = new LinkedHashMap<>();
-    keys.forEach(k -> byName.put(prefix.apply(k), k));
+    keys.forEach(k -> byName.put(context.name(k), k));
     List<ObjectIdentifier> ids = byName.keySet().stream().map(n -> ObjectIdentifier.builder().key(n).build())
         .collect(Collectors.toList());
     DeleteObjectsResponse response = s3.deleteObjects(b -> b.bucket(settings.bucket())
@@ -275,8 +275,8 @@ public final class S3Backend implements StorageBackend {
       return StorageBackend.super.copy(source, target, mode);
     }
     try {
-      s3.copyObject(CopyObjectRequest.builder().sourceBucket(settings.bucket()).sourceKey(prefix.apply(source))
-          .destinationBucket(settings.bucket()).destinationKey(prefix.apply(target)).copySourceIfMatch(meta.etag())
+      s3.copyObject(CopyObjectRequest.builder().sourceBucket(settings.bucket()).sourceKey(context.name(source))
+          .destinationBucket(settings.bucket()).destinationKey(context.name(target)).copySourceIfMatch(meta.etag())
           .build());
     } catch (RuntimeException e) {
       throw translate(e, "copy", source + " -> " + target, null);
