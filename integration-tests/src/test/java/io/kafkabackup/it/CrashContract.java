@@ -183,8 +183,9 @@ abstract class CrashContract {
     Random random = new Random();
     String restored = topic + "-restored";
     try (StorageBackend storage = StorageUnderTest.open(config)) {
+      // Small segments: a restore's transactions end only at segment ends, and the kills need many of them.
       new BackupJob(storage, BackupOptions.builder("source", TopicSelection.of(topic)).kafka(broker.clientProperties())
-          .segmentLimits(1024 * 1024, 2000, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
+          .segmentLimits(1024 * 1024, 100, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
       Map<String, String> s = settings(config, "restore", target, "source", topic);
       s.put("target.topic", restored);
       long seen = 0;

@@ -61,7 +61,9 @@ public final class JobProcess {
         }));
         job.run();
       } else {
-        new RestoreJob(storage, RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka)
+        // One partition at a time: the crash test kills these runs at random points and needs them to
+        // take long enough to be killed several times before the data is all restored.
+        new RestoreJob(storage, RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka).concurrency(1)
             .renameTopic(p.getProperty("topic"), p.getProperty("target.topic")).transactionRecords(25).build()).run();
       }
     }

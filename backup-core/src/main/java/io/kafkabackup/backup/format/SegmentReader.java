@@ -1,13 +1,15 @@
 package io.kafkabackup.backup.format;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -28,8 +30,10 @@ import java.util.zip.CRC32C;
  * footer, and — when the caller knows it — the SHA-256 recorded at commit. Any mismatch is a
  * {@link CorruptSegmentException} naming the segment. Memory stays at about one block.
  *
- * <p>The SHA-256 can only be checked once the last byte is read: a caller that must not act on any
- * record of a corrupt segment reads it once with {@link #verify} first.
+ * <p>The SHA-256 can only be checked once the last byte is read, and {@link #hasNext()} returns false
+ * only after it checked out: a caller that must not act on any record of a corrupt segment holds back
+ * what it does with the records until then (the restore keeps them in an open Kafka transaction), or
+ * reads the segment once with {@link #verify} first.
  */
 public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   private final String name;
@@ -48,6 +52,9 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   private long last = -1;
   private long minTs = Long.MAX_VALUE;
   private long maxTs = Long.MIN_VALUE;
+  /** One block's stored and plain bytes, reused from block to block. */
+  private byte[] storedBlock = new byte[0];
+  private byte[] plainBlock = new byte[0];
 
   private SegmentReader(String name, InputStream source, String expectedSha256) {
     this.name = name;
@@ -169,45 +176,48 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
     if (count <= 0 || length < 0 || storedLength < 0) {
       throw corrupt("block " + blocks + " at byte " + blockStart + " has an impossible header");
     }
-    byte[] data = new byte[storedLength];
-    readFully(data, "block " + blocks);
+    if (storedBlock.length < storedLength) {
+      storedBlock = new byte[storedLength];
+    }
+    readFully(storedBlock, storedLength, "block " + blocks);
     stored += 17 + storedLength;
     CRC32C actual = new CRC32C();
-    actual.update(data);
+    actual.update(storedBlock, 0, storedLength);
     if ((int) actual.getValue() != crc) {
       throw corrupt("block " + blocks + " at byte " + blockStart + " fails its CRC32C check");
     }
-    byte[] plain;
+    if (plainBlock.length < length) {
+      plainBlock = new byte[length];
+    }
     try {
-      plain = codec.decompress(data, length);
+      codec.decompress(storedBlock, storedLength, plainBlock, length);
     } catch (IllegalArgumentException e) {
       throw corrupt("block " + blocks + " at byte " + blockStart + ": " + e.getMessage());
     }
-    decodeRecords(plain, count, blockStart);
+    decodeRecords(new BlockCursor(plainBlock, length), count, blockStart);
     uncompressed += length;
     blocks++;
   }
 
-  private void decodeRecords(byte[] plain, int count, long blockStart) {
-    DataInputStream data = new DataInputStream(new ByteArrayInputStream(plain));
+  private void decodeRecords(BlockCursor data, int count, long blockStart) {
     try {
       for (int i = 0; i < count; i++) {
         long offset = data.readLong();
         long timestamp = data.readLong();
         TimestampKind kind = TimestampKind.ofCode(data.readUnsignedByte());
-        byte[] key = readBytes(data);
-        byte[] value = readBytes(data);
+        byte[] key = data.readBytes();
+        byte[] value = data.readBytes();
         int headerCount = data.readInt();
         if (headerCount < 0) {
           throw new IOException("negative header count");
         }
-        List<RecordHeader> headers = new ArrayList<>(Math.min(headerCount, 64));
+        List<RecordHeader> headers = headerCount == 0 ? List.of() : new ArrayList<>(Math.min(headerCount, 64));
         for (int h = 0; h < headerCount; h++) {
-          byte[] headerKey = readBytes(data);
+          byte[] headerKey = data.readBytes();
           if (headerKey == null) {
             throw new IOException("null header key");
           }
-          headers.add(new RecordHeader(new String(headerKey, StandardCharsets.UTF_8), readBytes(data)));
+          headers.add(new RecordHeader(new String(headerKey, StandardCharsets.UTF_8), data.readBytes()));
         }
         if (offset <= last) {
           throw new IOException("offset " + offset + " does not follow " + last);
@@ -221,25 +231,12 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
         maxTs = Math.max(maxTs, timestamp);
         records++;
       }
-      if (data.available() != 0) {
-        throw new IOException(data.available() + " bytes follow the last record");
+      if (data.remaining() != 0) {
+        throw new IOException(data.remaining() + " bytes follow the last record");
       }
     } catch (IOException | IllegalArgumentException e) {
       throw corrupt("block " + blocks + " at byte " + blockStart + " does not decode: " + e.getMessage(), e);
     }
-  }
-
-  private static byte[] readBytes(DataInputStream data) throws IOException {
-    int length = data.readInt();
-    if (length < -1 || length > data.available()) {
-      throw new IOException("impossible length " + length);
-    }
-    if (length == -1) {
-      return null;
-    }
-    byte[] bytes = new byte[length];
-    data.readFully(bytes);
-    return bytes;
   }
 
   private void readFooter() {
@@ -310,8 +307,12 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   }
 
   private void readFully(byte[] into, String what) {
+    readFully(into, into.length, what);
+  }
+
+  private void readFully(byte[] into, int length, String what) {
     try {
-      in.readFully(into);
+      in.readFully(into, 0, length);
     } catch (EOFException e) {
       throw corrupt("it ends before its footer (reading the " + what + " at byte " + stored + ")");
     } catch (IOException e) {
@@ -325,5 +326,63 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
 
   private CorruptSegmentException corrupt(String problem, Throwable cause) {
     return new CorruptSegmentException(name, problem, cause);
+  }
+
+  /** Reads a decompressed block's big-endian fields in place; a read past its end is an {@link EOFException}. */
+  private static final class BlockCursor {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    private final byte[] buf;
+    private final int end;
+    private int pos;
+
+    BlockCursor(byte[] buf, int end) {
+      this.buf = buf;
+      this.end = end;
+    }
+
+    int remaining() {
+      return end - pos;
+    }
+
+    long readLong() throws EOFException {
+      need(8);
+      long v = (long) LONG.get(buf, pos);
+      pos += 8;
+      return v;
+    }
+
+    int readInt() throws EOFException {
+      need(4);
+      int v = (int) INT.get(buf, pos);
+      pos += 4;
+      return v;
+    }
+
+    int readUnsignedByte() throws EOFException {
+      need(1);
+      return buf[pos++] & 0xff;
+    }
+
+    /** A length (-1 for null) and that many bytes, copied out. */
+    byte[] readBytes() throws IOException {
+      int length = readInt();
+      if (length < -1 || length > remaining()) {
+        throw new IOException("impossible length " + length);
+      }
+      if (length == -1) {
+        return null;
+      }
+      byte[] bytes = Arrays.copyOfRange(buf, pos, pos + length);
+      pos += length;
+      return bytes;
+    }
+
+    private void need(int bytes) throws EOFException {
+      if (end - pos < bytes) {
+        throw new EOFException("the block ends inside a record");
+      }
+    }
   }
 }

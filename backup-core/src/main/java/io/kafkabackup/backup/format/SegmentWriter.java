@@ -1,35 +1,65 @@
 package io.kafkabackup.backup.format;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 
 /**
- * Encodes records into one segment, streaming: records collect in one block buffer, and each full
- * block is compressed, checksummed and written to the output at once, so memory stays at about one
- * block whatever the segment's size. {@link #finish()} writes the footer and returns the summary,
- * including the SHA-256 of every byte written.
+ * Encodes records into one segment, streaming: records collect in a block buffer, and each full
+ * block is compressed, checksummed and written to the output, so memory stays at a few blocks
+ * whatever the segment's size. {@link #finish()} writes the footer and returns the summary, including
+ * the SHA-256 of every byte written.
  *
- * <p>Offsets must increase. The writer does not close the output: the caller commits or aborts it.
+ * <p>Given an encoder {@link Executor}, full blocks are compressed on it (several at once) and written
+ * to the output in order by its threads, while the caller goes on appending: the caller's thread (a
+ * Kafka consumer's) only lays records out, and compression, hashing and the output's own work (a
+ * file write, an upload buffer that is full) no longer stall its next fetch. At most
+ * {@value #BLOCKS_IN_FLIGHT} blocks of one segment wait for the encoder; {@link #append} blocks beyond
+ * that. Without an executor everything happens on the caller's thread.
+ *
+ * <p>Offsets must increase. One thread appends and finishes. The writer does not close the output:
+ * the caller commits it after {@link #finish()}, or calls {@link #abandon()} before aborting it.
  */
 public final class SegmentWriter {
   /** The uncompressed size at which a block is written when none is configured. */
   public static final int DEFAULT_BLOCK_BYTES = 1024 * 1024;
+  /** Full blocks of one segment handed to the encoder and not yet written. */
+  static final int BLOCKS_IN_FLIGHT = 3;
+  private static final int BLOCK_HEADER_BYTES = 17;
 
   private final OutputStream out;
   private final Codec codec;
   private final int level;
   private final int blockBytes;
+  private final Executor encoder;
   private final MessageDigest sha256;
-  private final BlockBuffer block = new BlockBuffer();
-  private final DataOutputStream blockData = new DataOutputStream(block);
+  private final Semaphore inFlight = new Semaphore(BLOCKS_IN_FLIGHT);
+  /** Plain blocks and stored-block buffers given back by the encoder, so a segment allocates a few only. */
+  private final ConcurrentLinkedQueue<BlockBuffer> spareBlocks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> spareStored = new ConcurrentLinkedQueue<>();
+  /** Bytes written to the output, and the most the blocks still with the encoder can add to them. */
+  private final AtomicLong storedBytes = new AtomicLong();
+  private final AtomicLong pendingBytes = new AtomicLong();
+  /** Completes when every block handed over so far is written: the blocks' writes chain in order. */
+  private CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+  private volatile boolean abandoned;
+  private BlockBuffer block;
   private int blockRecords;
   private int blockCount;
   private long recordCount;
@@ -38,11 +68,10 @@ public final class SegmentWriter {
   private long minTimestamp = Long.MAX_VALUE;
   private long maxTimestamp = Long.MIN_VALUE;
   private long uncompressedBytes;
-  private long storedBytes;
   private boolean finished;
 
   /**
-   * Starts a segment by writing its header.
+   * Starts a segment by writing its header; blocks are encoded on the caller's thread.
    *
    * @param out where the segment's bytes go
    * @param codec how blocks are compressed
@@ -51,6 +80,20 @@ public final class SegmentWriter {
    * @throws IOException if the header cannot be written
    */
   public SegmentWriter(OutputStream out, Codec codec, int level, int blockBytes) throws IOException {
+    this(out, codec, level, blockBytes, Runnable::run);
+  }
+
+  /**
+   * Starts a segment by writing its header.
+   *
+   * @param out where the segment's bytes go
+   * @param codec how blocks are compressed
+   * @param level the zstd level (ignored by the other codecs)
+   * @param blockBytes the uncompressed size at which a block is written
+   * @param encoder where full blocks are compressed and written (shared by segments; not shut down here)
+   * @throws IOException if the header cannot be written
+   */
+  public SegmentWriter(OutputStream out, Codec codec, int level, int blockBytes, Executor encoder) throws IOException {
     if (blockBytes <= 0) {
       throw new IllegalArgumentException("blockBytes must be > 0: " + blockBytes);
     }
@@ -58,11 +101,13 @@ public final class SegmentWriter {
     this.codec = codec;
     this.level = level;
     this.blockBytes = blockBytes;
+    this.encoder = encoder;
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
+    this.block = new BlockBuffer(Math.min(blockBytes, 64 * 1024));
     ByteBuffer header = ByteBuffer.allocate(SegmentFormat.HEADER_BYTES);
     header.put(SegmentFormat.MAGIC).put((byte) SegmentFormat.VERSION).put((byte) codec.code()).putShort((short) 0);
     emit(header.array(), SegmentFormat.HEADER_BYTES);
@@ -72,7 +117,8 @@ public final class SegmentWriter {
    * Adds a record.
    *
    * @param record the record; its offset must be greater than the previous one's
-   * @throws IOException if a full block cannot be written
+   * @throws IOException if an earlier block could not be written, or this thread was interrupted
+   *     waiting for the encoder
    */
   public void append(BackupRecord record) throws IOException {
     if (finished) {
@@ -81,17 +127,16 @@ public final class SegmentWriter {
     if (record.offset() <= lastOffset) {
       throw new IllegalArgumentException("offset " + record.offset() + " does not follow " + lastOffset);
     }
-    blockData.writeLong(record.offset());
-    blockData.writeLong(record.timestamp());
-    blockData.writeByte(record.timestampKind().code());
-    writeBytes(record.key());
-    writeBytes(record.value());
-    blockData.writeInt(record.headers().size());
+    BlockBuffer b = block;
+    b.putLong(record.offset());
+    b.putLong(record.timestamp());
+    b.putByte(record.timestampKind().code());
+    b.putBytes(record.key());
+    b.putBytes(record.value());
+    b.putInt(record.headers().size());
     for (RecordHeader header : record.headers()) {
-      byte[] key = header.key().getBytes(StandardCharsets.UTF_8);
-      blockData.writeInt(key.length);
-      blockData.write(key);
-      writeBytes(header.value());
+      b.putBytes(header.key().getBytes(StandardCharsets.UTF_8));
+      b.putBytes(header.value());
     }
     blockRecords++;
     recordCount++;
@@ -101,8 +146,8 @@ public final class SegmentWriter {
     lastOffset = record.offset();
     minTimestamp = Math.min(minTimestamp, record.timestamp());
     maxTimestamp = Math.max(maxTimestamp, record.timestamp());
-    if (block.size() >= blockBytes) {
-      writeBlock();
+    if (b.size >= blockBytes) {
+      handOver();
     }
   }
 
@@ -116,17 +161,17 @@ public final class SegmentWriter {
   }
 
   /**
-   * How large the segment is so far: bytes written plus the uncompressed bytes still in the open block.
-   * Rotation decisions use this.
+   * How large the segment is so far: bytes written, plus the most the blocks with the encoder can add,
+   * plus the uncompressed bytes of the open block. Rotation decisions use this.
    *
    * @return an upper estimate of the segment's size
    */
   public long estimatedBytes() {
-    return storedBytes + block.size();
+    return storedBytes.get() + pendingBytes.get() + block.size;
   }
 
   /**
-   * Writes the last block and the footer.
+   * Writes the last block and the footer, once every block before it is written.
    *
    * @return the segment's summary with its SHA-256
    * @throws IOException if writing fails
@@ -136,9 +181,10 @@ public final class SegmentWriter {
       throw new IllegalStateException("segment already finished");
     }
     if (blockRecords > 0) {
-      writeBlock();
+      handOver();
     }
     finished = true;
+    awaitWritten();
     long minTs = recordCount == 0 ? -1 : minTimestamp;
     long maxTs = recordCount == 0 ? -1 : maxTimestamp;
     ByteBuffer footer = ByteBuffer.allocate(SegmentFormat.FOOTER_BODY_BYTES + 4 + SegmentFormat.END_MAGIC.length);
@@ -149,56 +195,194 @@ public final class SegmentWriter {
     footer.putInt((int) crc.getValue()).put(SegmentFormat.END_MAGIC);
     emit(footer.array(), footer.capacity());
     return new SegmentSummary(codec, firstOffset, lastOffset, recordCount, minTs, maxTs, uncompressedBytes,
-        storedBytes, blockCount, HexFormat.of().formatHex(sha256.digest()));
+        storedBytes.get(), blockCount, HexFormat.of().formatHex(sha256.digest()));
   }
 
-  private void writeBytes(byte[] bytes) throws IOException {
-    if (bytes == null) {
-      blockData.writeInt(-1);
-    } else {
-      blockData.writeInt(bytes.length);
-      blockData.write(bytes);
+  /**
+   * Gives the segment up: blocks the encoder has not written yet are dropped, and this returns once no
+   * block is being written, so the caller can abort the output without racing a write into it.
+   */
+  public void abandon() {
+    abandoned = true;
+    finished = true;
+    try {
+      written.join();
+    } catch (CompletionException e) {
+      // The segment is being thrown away; its write failure no longer matters.
     }
   }
 
-  private void writeBlock() throws IOException {
-    int length = block.size();
-    byte[] stored = codec.compress(block.array(), length, level);
-    CRC32C crc = new CRC32C();
-    crc.update(stored);
-    ByteBuffer header = ByteBuffer.allocate(17);
-    header.put((byte) SegmentFormat.BLOCK).putInt(blockRecords).putInt(length).putInt(stored.length)
-        .putInt((int) crc.getValue());
-    emit(header.array(), header.capacity());
-    emit(stored, stored.length);
+  /** Hands the full block to the encoder, waiting while the segment already has enough blocks there. */
+  private void handOver() throws IOException {
+    failIfWriteFailed();
+    try {
+      inFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for the segment's encoder");
+    }
+    BlockBuffer plain = block;
+    int records = blockRecords;
+    int length = plain.size;
     uncompressedBytes += length;
     blockCount++;
     blockRecords = 0;
-    block.reset();
-    if (block.array().length > 4 * blockBytes) {
-      block.shrink(blockBytes);
+    int bound = BLOCK_HEADER_BYTES + codec.maxCompressedLength(length);
+    pendingBytes.addAndGet(bound);
+    BlockBuffer next = spareBlocks.poll();
+    block = next != null ? next : new BlockBuffer(blockBytes + blockBytes / 8);
+    CompletableFuture<StoredBlock> encoded;
+    try {
+      encoded = CompletableFuture.supplyAsync(() -> encode(plain, records), encoder);
+    } catch (RuntimeException e) {
+      // A rejected hand-over (the encoder shut down) fails this block; earlier ones still complete.
+      encoded = CompletableFuture.failedFuture(e);
+    }
+    written = written.thenCombine(encoded, (ignored, stored) -> {
+      write(stored, length, bound);
+      return (Void) null;
+    }).whenComplete((ignored, error) -> inFlight.release());
+    // Without an executor of its own the write already ran: its failure belongs to this append.
+    failIfWriteFailed();
+  }
+
+  /** Compresses a block and checksums it; runs on the encoder, several blocks at once. */
+  private StoredBlock encode(BlockBuffer plain, int records) {
+    byte[] body = plain.buf;
+    int length = plain.size;
+    byte[] stored = null;
+    if (abandoned) {
+      length = 0;
+    } else if (codec != Codec.NONE) {
+      int bound = codec.maxCompressedLength(plain.size);
+      stored = spareStored.poll();
+      if (stored == null || stored.length < bound) {
+        stored = new byte[bound];
+      }
+      length = codec.compress(plain.buf, plain.size, level, stored);
+      body = stored;
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(body, 0, length);
+    return new StoredBlock(plain, records, body, length, (int) crc.getValue(), stored);
+  }
+
+  /** Writes one encoded block; runs in block order, one block at a time, after every earlier block. */
+  private void write(StoredBlock block, int plainLength, int bound) {
+    try {
+      if (abandoned) {
+        return;
+      }
+      ByteBuffer header = ByteBuffer.allocate(BLOCK_HEADER_BYTES);
+      header.put((byte) SegmentFormat.BLOCK).putInt(block.records).putInt(plainLength).putInt(block.length)
+          .putInt(block.crc);
+      emit(header.array(), BLOCK_HEADER_BYTES);
+      emit(block.body, block.length);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      pendingBytes.addAndGet(-bound);
+      recycle(block);
+    }
+  }
+
+  /** Keeps a written block's buffers for the next blocks, unless an outsized record grew them. */
+  private void recycle(StoredBlock block) {
+    int keep = 2 * blockBytes;
+    BlockBuffer plain = block.plain;
+    plain.size = 0;
+    if (plain.buf.length <= keep) {
+      spareBlocks.offer(plain);
+    }
+    if (block.compressed != null && block.compressed.length <= keep) {
+      spareStored.offer(block.compressed);
+    }
+  }
+
+  private void failIfWriteFailed() throws IOException {
+    if (written.isCompletedExceptionally()) {
+      awaitWritten();
+    }
+  }
+
+  private void awaitWritten() throws IOException {
+    try {
+      written.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof UncheckedIOException) {
+        throw ((UncheckedIOException) cause).getCause();
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
     }
   }
 
   private void emit(byte[] bytes, int length) throws IOException {
     out.write(bytes, 0, length);
     sha256.update(bytes, 0, length);
-    storedBytes += length;
+    storedBytes.addAndGet(length);
   }
 
-  /** A byte buffer whose array can be compressed without a copy. */
-  private static final class BlockBuffer extends ByteArrayOutputStream {
-    BlockBuffer() {
-      super(64 * 1024);
+  /**
+   * A block after encoding: the stored bytes ({@code body}, {@code length}) with their CRC32C, and the
+   * buffers to recycle once written ({@code plain}; {@code compressed}, null when stored as is).
+   */
+  private record StoredBlock(BlockBuffer plain, int records, byte[] body, int length, int crc, byte[] compressed) {
+  }
+
+  /** A growable byte array records are laid out in, big-endian, without stream or lock overhead. */
+  private static final class BlockBuffer {
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    byte[] buf;
+    int size;
+
+    BlockBuffer(int capacity) {
+      buf = new byte[capacity];
     }
 
-    byte[] array() {
-      return buf;
+    void putLong(long v) {
+      ensure(8);
+      LONG.set(buf, size, v);
+      size += 8;
     }
 
-    /** After an outsized record, gives the memory back. */
-    void shrink(int size) {
-      buf = new byte[size];
+    void putInt(int v) {
+      ensure(4);
+      INT.set(buf, size, v);
+      size += 4;
+    }
+
+    void putByte(int v) {
+      ensure(1);
+      buf[size++] = (byte) v;
+    }
+
+    /** A length (-1 for null) and the bytes. */
+    void putBytes(byte[] bytes) {
+      if (bytes == null) {
+        putInt(-1);
+        return;
+      }
+      putInt(bytes.length);
+      ensure(bytes.length);
+      System.arraycopy(bytes, 0, buf, size, bytes.length);
+      size += bytes.length;
+    }
+
+    private void ensure(int more) {
+      if (size + more > buf.length) {
+        byte[] grown = new byte[Math.max(size + more, buf.length * 2)];
+        System.arraycopy(buf, 0, grown, 0, size);
+        buf = grown;
+      }
     }
   }
 }

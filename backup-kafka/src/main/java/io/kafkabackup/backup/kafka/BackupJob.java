@@ -24,9 +24,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -71,6 +74,11 @@ public final class BackupJob {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final List<BackupWorker> workers = new ArrayList<>();
   private final JobMetrics metrics;
+  /**
+   * Compresses, checksums and writes full segment blocks for every worker. Two threads per core: a
+   * block's write waits on the store (a file write, a full upload buffer) while others compress.
+   */
+  private ExecutorService encoder;
   private volatile boolean stopping;
   private Set<String> topics;
   private String startedAt;
@@ -99,6 +107,12 @@ public final class BackupJob {
     startedAt = Instant.now().toString();
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kafka-backup-" + options.backupId() + "-background");
+      t.setDaemon(true);
+      return t;
+    });
+    AtomicInteger encoderThreads = new AtomicInteger();
+    encoder = Executors.newFixedThreadPool(2 * Runtime.getRuntime().availableProcessors(), r -> {
+      Thread t = new Thread(r, "kafka-backup-" + options.backupId() + "-encoder-" + encoderThreads.getAndIncrement());
       t.setDaemon(true);
       return t;
     });
@@ -136,6 +150,8 @@ public final class BackupJob {
       failure.compareAndSet(null, e);
     } finally {
       background.shutdownNow();
+      // Every segment was finished or abandoned by its worker, so no block is left with the encoder.
+      encoder.shutdownNow();
     }
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     Throwable failed = failure.get();
@@ -280,6 +296,7 @@ public final class BackupJob {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    props.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
     if (options.groupId() != null && index >= 0) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
     } else {
@@ -292,6 +309,10 @@ public final class BackupJob {
 
   StorageBackend storage() {
     return storage;
+  }
+
+  Executor encoder() {
+    return encoder;
   }
 
   BackupOptions options() {

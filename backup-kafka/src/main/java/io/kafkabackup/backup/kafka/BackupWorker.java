@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class BackupWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
   /** Consecutive failures of one partition after which the job gives up. */
   private static final int MAX_PARTITION_FAILURES = 10;
 
@@ -55,7 +57,7 @@ final class BackupWorker implements Runnable {
 
   @Override
   public void run() {
-    try (consumer) {
+    try {
       if (fixed != null) {
         take(fixed);
       } else {
@@ -69,6 +71,21 @@ final class BackupWorker implements Runnable {
       // Stopped while closing: what was committed stays; the open spans are read again next run.
     } catch (RuntimeException e) {
       job.fail(e);
+    } finally {
+      close();
+    }
+  }
+
+  /**
+   * Closes the consumer. A group member leaves its group within the default timeout, so its
+   * partitions move at once; a consumer of fixed partitions has nothing to hand over (positions live in
+   * the commit log), so it does not wait for its last fetch (up to {@code fetch.max.wait.ms}) to end.
+   */
+  private void close() {
+    try {
+      consumer.close(fixed == null ? CloseOptions.timeout(CLOSE_TIMEOUT) : CloseOptions.timeout(Duration.ZERO));
+    } catch (RuntimeException e) {
+      LOG.debug("backup {}: closing a consumer failed: {}", job.options().backupId(), e.getMessage());
     }
   }
 
@@ -139,7 +156,7 @@ final class BackupWorker implements Runnable {
         job.report(tp, position, true);
         continue;
       }
-      owned.put(tp, new PartitionBackup(job.storage(), job.options(), log, position));
+      owned.put(tp, new PartitionBackup(job.storage(), job.options(), log, position, job.encoder()));
       toSeek.add(tp);
     }
     if (fixed == null) {

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +35,7 @@ final class PartitionBackup {
   private final StorageBackend storage;
   private final BackupOptions options;
   private final PartitionLog log;
+  private final Executor encoder;
   private final List<OffsetRange> skipped = new ArrayList<>();
   private long spanStart;
   private ObjectKey segmentKey;
@@ -41,10 +43,11 @@ final class PartitionBackup {
   private SegmentWriter segment;
   private long openedAtNanos;
 
-  PartitionBackup(StorageBackend storage, BackupOptions options, PartitionLog log, long spanStart) {
+  PartitionBackup(StorageBackend storage, BackupOptions options, PartitionLog log, long spanStart, Executor encoder) {
     this.storage = storage;
     this.options = options;
     this.log = log;
+    this.encoder = encoder;
     this.spanStart = spanStart;
   }
 
@@ -143,9 +146,7 @@ final class PartitionBackup {
    * @return the committed position to read from again
    */
   long rollBack() {
-    if (out != null) {
-      out.abort();
-    }
+    abortSegment();
     segment = null;
     out = null;
     segmentKey = null;
@@ -159,18 +160,26 @@ final class PartitionBackup {
 
   /** Abandons the open span without committing it (the partition was lost to another instance). */
   void abandon() {
+    abortSegment();
+    segment = null;
+    out = null;
+  }
+
+  /** Stops the segment's encoding, then aborts its object: nothing of it becomes visible. */
+  private void abortSegment() {
+    if (segment != null) {
+      segment.abandon();
+    }
     if (out != null) {
       out.abort();
     }
-    segment = null;
-    out = null;
   }
 
   private void open(long firstOffset) throws IOException {
     String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     segmentKey = BackupLayout.segment(options.backupId(), partition(), firstOffset, unique);
     out = storage.openWriter(segmentKey, PutOptions.createOnly());
-    segment = new SegmentWriter(out, options.codec(), options.compressionLevel(), options.blockBytes());
+    segment = new SegmentWriter(out, options.codec(), options.compressionLevel(), options.blockBytes(), encoder);
     openedAtNanos = System.nanoTime();
   }
 }

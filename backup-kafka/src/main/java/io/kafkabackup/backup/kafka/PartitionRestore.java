@@ -41,6 +41,9 @@ final class PartitionRestore {
   private long bytes;
   private long recordsReported;
   private long bytesReported;
+  /** Records sent in the open transaction; 0 when none is open. */
+  private int inTransaction;
+  private boolean translationPending;
 
   PartitionRestore(RestoreJob job, SourcePartition source, String targetTopic, int targetPartitions,
       PartitionState state, Set<Long> groupOffsets) {
@@ -77,27 +80,47 @@ final class PartitionRestore {
       }
       translations.putAll(checkpoint.translations());
       untranslated.removeIf(o -> translations.containsKey(o) || o < checkpoint.nextSourceOffset());
-      long position = checkpoint.nextSourceOffset();
-      RestoreOptions options = job.options();
-      for (SegmentEntry segment : state.segments()) {
-        if (segment.nextOffset() <= position || job.stopping()) {
-          continue;
-        }
-        if (!overlaps(segment, options)) {
-          continue;
-        }
-        // Every byte checked before anything of the segment is produced.
-        SegmentReader.verify(segment.key(), job.storage().openStream(ObjectKey.of(segment.key())), segment.sha256());
-        position = produce(producer, segment, position);
-        job.report(source, position, records, bytes, false);
-      }
-      if (!job.stopping()) {
-        long end = Math.max(position, state.nextOffset());
-        producer.beginTransaction();
-        commit(producer, end, true);
-        job.report(source, end, records, bytes, true);
+      try {
+        restore(producer, checkpoint.nextSourceOffset());
+      } catch (RuntimeException e) {
+        abortQuietly(producer);
+        throw e;
       }
     }
+  }
+
+  /**
+   * Produces the selected records of every segment from {@code position} on. A transaction ends only
+   * at a segment's end, once the segment has been read to its last byte and its SHA-256 checked, and
+   * once it holds at least {@link RestoreOptions#transactionRecords()} records (small segments share
+   * one): so every record is produced from a single read of its segment, and a corrupt segment's
+   * records are aborted with their transaction, never committed.
+   */
+  private void restore(KafkaProducer<byte[], byte[]> producer, long position) {
+    RestoreOptions options = job.options();
+    for (SegmentEntry segment : state.segments()) {
+      if (segment.nextOffset() <= position || job.stopping()) {
+        continue;
+      }
+      if (!overlaps(segment, options)) {
+        continue;
+      }
+      produce(producer, segment, position);
+      position = segment.nextOffset();
+      if (inTransaction >= options.transactionRecords()) {
+        commit(producer, position, false);
+      }
+      job.report(source, position, records, bytes, false);
+    }
+    if (job.stopping()) {
+      if (inTransaction > 0) {
+        commit(producer, position, false);
+      }
+      return;
+    }
+    long end = Math.max(position, state.nextOffset());
+    commit(producer, end, true);
+    job.report(source, end, records, bytes, true);
   }
 
   private static boolean overlaps(SegmentEntry segment, RestoreOptions options) {
@@ -105,12 +128,12 @@ final class PartitionRestore {
         && segment.maxTimestamp() >= options.fromTimestamp() && segment.minTimestamp() <= options.toTimestamp();
   }
 
-  private long produce(KafkaProducer<byte[], byte[]> producer, SegmentEntry segment, long position) {
+  /** Sends a segment's selected records into the open transaction; returns once the segment is verified. */
+  private void produce(KafkaProducer<byte[], byte[]> producer, SegmentEntry segment, long position) {
     RestoreOptions options = job.options();
-    int inTransaction = 0;
-    boolean translationPending = false;
     try (SegmentReader reader = SegmentReader.open(segment.key(), job.storage().openStream(ObjectKey.of(segment.key())),
         segment.sha256())) {
+      // hasNext() is false only after the footer and the SHA-256 checked out.
       while (reader.hasNext()) {
         BackupRecord record = reader.next();
         if (record.offset() < position || !selected(record, options)) {
@@ -139,26 +162,33 @@ final class PartitionRestore {
         records++;
         bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         inTransaction++;
-        if (inTransaction >= options.transactionRecords()) {
-          if (translationPending) {
-            producer.flush();
-            translationPending = false;
-          }
-          commit(producer, record.offset() + 1, false);
-          inTransaction = 0;
-        }
       }
     }
-    if (inTransaction > 0) {
-      if (translationPending) {
-        producer.flush();
-      }
-      commit(producer, segment.nextOffset(), false);
-    }
-    return segment.nextOffset();
   }
 
+  /** After a failure: the open transaction's records must never become visible. */
+  private void abortQuietly(KafkaProducer<byte[], byte[]> producer) {
+    if (inTransaction == 0) {
+      return;
+    }
+    try {
+      producer.abortTransaction();
+    } catch (RuntimeException e) {
+      // The next run's initTransactions aborts it; the records stay invisible either way.
+    }
+    inTransaction = 0;
+  }
+
+  /** Commits the open transaction (beginning one if none is open) with the new restore position. */
   private void commit(KafkaProducer<byte[], byte[]> producer, long nextSourceOffset, boolean done) {
+    if (inTransaction == 0) {
+      producer.beginTransaction();
+    }
+    if (translationPending) {
+      // The translations travel in this commit's metadata: wait for the offsets they come from.
+      producer.flush();
+      translationPending = false;
+    }
     if (job.metrics() != null) {
       job.metrics().count("records", source.topic(), records - recordsReported);
       job.metrics().count("bytes", source.topic(), bytes - bytesReported);
@@ -174,6 +204,7 @@ final class PartitionRestore {
     producer.sendOffsetsToTransaction(Map.of(positionKey, new OffsetAndMetadata(nextSourceOffset, metadata)),
         positionGroup);
     producer.commitTransaction();
+    inTransaction = 0;
   }
 
   private static boolean selected(BackupRecord record, RestoreOptions options) {

@@ -141,7 +141,7 @@ public final class RestoreOptions {
     return concurrency;
   }
 
-  /** @return records per transaction at most */
+  /** @return records after which a transaction ends, at the end of the segment being restored */
   public int transactionRecords() {
     return transactionRecords;
   }
@@ -291,7 +291,10 @@ public final class RestoreOptions {
     }
 
     /**
-     * Sets the most records per transaction (default 20,000); each segment also ends one.
+     * Sets how many records a transaction collects before it ends (default 20,000). Transactions end
+     * only at segment ends, after the segment's SHA-256 is checked, so consecutive small segments share
+     * one and a large segment is one transaction; {@code transaction.timeout.ms} (default here 2
+     * minutes) must cover producing one segment.
      *
      * @param records the count
      * @return this builder
