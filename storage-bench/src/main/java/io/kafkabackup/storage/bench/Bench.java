@@ -18,6 +18,7 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-tuning
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=pipeline
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=cache
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=codec
  * </pre>
  *
  * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
@@ -57,8 +58,11 @@ public final class Bench {
         case "cache":
           table = CacheBench.run();
           break;
+        case "codec":
+          table = CodecBench.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

@@ -9,6 +9,7 @@ import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import com.sun.management.OperatingSystemMXBean;
 import io.kafkabackup.storage.testkit.KafkaBroker;
+import io.kafkabackup.storage.testkit.RandomStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,13 +34,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The backup and restore pipeline on a real KRaft broker, next to its limits in the same run: a plain
  * idempotent producer writing the records (what a restore can reach), a plain consumer reading them
- * (what a backup can read), then the backup into each provider and the restore from it. Records of
- * ~1 KiB with keys, 1 and 8 partitions.
+ * (what a backup can read), the raw SDK storing as many bytes (what a backup can write), then the
+ * backup into each provider and the restore from it. Records of ~1 KiB with keys, 1 and 8 partitions.
  *
  * <p>System properties: {@code bench.pipelineMiB} (data per run, default 256), {@code bench.providers}.
  */
 final class PipelineBench {
   private static final int VALUE_BYTES = 1000;
+  /** The backup's default segment size, for the raw write limit's objects. */
+  private static final long SEGMENT_BYTES = 64L * 1024 * 1024;
 
   private PipelineBench() {
   }
@@ -50,9 +55,10 @@ final class PipelineBench {
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per run, one KRaft broker on loopback; "
             + "heap %d MiB. Rates in records/s and MB/s of record payload; CPU is process CPU seconds per GB.%n%n",
             records, mib, Runtime.getRuntime().maxMemory() >> 20))
-        .append("| provider | partitions | producer (restore limit) | consumer (read limit) | backup | backup ÷ read limit "
-            + "| restore | restore ÷ producer | CPU s/GB producer / consumer / backup / restore |\n"
-            + "|---|---|---|---|---|---|---|---|---|\n");
+        .append("| provider | partitions | producer (restore limit) | consumer (read limit) | raw SDK write (write limit) "
+            + "| backup | backup ÷ slower limit | restore | restore ÷ producer "
+            + "| CPU s/GB producer / consumer / raw write / backup / restore |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-pipeline-");
     try (KafkaBroker broker = KafkaBroker.start()) {
       for (int partitions : new int[] {1, 8}) {
@@ -62,6 +68,7 @@ final class PipelineBench {
           Rate produce = produce(broker, topic, partitions, records);
           Rate consume = consume(broker, topic, partitions, records);
           try (Fixture fixture = Fixture.open(provider.trim(), scratch)) {
+            Rate write = rawWrite(fixture.raw(), partitions, records);
             long cpu0 = cpuNanos();
             long t0 = System.nanoTime();
             BackupResult backup = new BackupJob(fixture.backend, BackupOptions.builder(topic, TopicSelection.of(topic))
@@ -72,16 +79,54 @@ final class PipelineBench {
             RestoreResult restore = new RestoreJob(fixture.backend, RestoreOptions.builder(topic)
                 .kafka(broker.clientProperties()).renameTopic(topic, topic + "-restored").build()).run();
             Rate restoreRate = new Rate(restore.records(), restore.bytes(), System.nanoTime() - t0, cpuNanos() - cpu0);
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f |%n",
-                provider, partitions, produce, consume, backupRate, backupRate.perSecond() / consume.perSecond(),
+            double limit = Math.min(consume.perSecond(), write.perSecond());
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f |%n",
+                provider, partitions, produce, consume, write, backupRate, backupRate.perSecond() / limit,
                 restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
-                backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
+                write.cpuPerGb(), backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
             System.out.println(md.substring(md.lastIndexOf("| " + provider)));
           }
         }
       }
     }
     return md.toString();
+  }
+
+  /**
+   * The write limit: the raw SDK (plain NIO for the filesystem) storing as many bytes as the records
+   * hold, as {@code partitions} writers at once, each streaming objects of the backup's segment size —
+   * the same store, just before the backup, and deleted again. Expressed as the record rate it allows.
+   */
+  private static Rate rawWrite(Target raw, int partitions, long records) throws Exception {
+    long perPartition = records * (VALUE_BYTES + 24) / partitions;
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(partitions);
+    List<String> written = new ArrayList<>();
+    try {
+      List<Future<List<String>>> writers = new ArrayList<>();
+      for (int p = 0; p < partitions; p++) {
+        int partition = p;
+        writers.add(pool.submit(() -> {
+          List<String> keys = new ArrayList<>();
+          for (long done = 0, seg = 0; done < perPartition; done += SEGMENT_BYTES, seg++) {
+            String key = "raw-write/" + partition + "/" + seg;
+            long size = Math.min(SEGMENT_BYTES, perPartition - done);
+            raw.upload(key, new RandomStream(size, partition * 1000L + seg), size);
+            keys.add(key);
+          }
+          return keys;
+        }));
+      }
+      for (Future<List<String>> w : writers) {
+        written.addAll(w.get());
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Rate rate = new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
+    raw.deleteAll(written);
+    return rate;
   }
 
   private static long cpuNanos() {
