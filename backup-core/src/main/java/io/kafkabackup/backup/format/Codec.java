@@ -24,9 +24,9 @@ public enum Codec {
 
   /**
    * The zstd level used when none is configured: 1, not zstd's own default of 3. On 1 MiB blocks of
-   * Kafka records level 1 compressed 1.6x faster than 3 with a better ratio on JSON records (0.147
-   * against 0.156), and 3.9x faster with the same ratio on records of random bytes, where level 3's
-   * match search finds nothing but still costs a core per 230 MB/s (docs/benchmarks.md, "Codec").
+   * Kafka records level 1 compressed 1.6-1.7x faster than 3 with a better ratio on JSON records
+   * (0.147 against 0.156), and 3-4x faster with the same ratio on records of random bytes, where level
+   * 3's match search finds nothing but still costs a core per 230-310 MB/s (docs/benchmarks.md, "Codec").
    */
   public static final int DEFAULT_ZSTD_LEVEL = 1;
 

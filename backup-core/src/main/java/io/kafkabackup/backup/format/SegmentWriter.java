@@ -40,7 +40,7 @@ public final class SegmentWriter {
   /** The uncompressed size at which a block is written when none is configured. */
   public static final int DEFAULT_BLOCK_BYTES = 1024 * 1024;
   /** Full blocks of one segment handed to the encoder and not yet written. */
-  static final int BLOCKS_IN_FLIGHT = 3;
+  static final int BLOCKS_IN_FLIGHT = 2;
   private static final int BLOCK_HEADER_BYTES = 17;
 
   private final OutputStream out;

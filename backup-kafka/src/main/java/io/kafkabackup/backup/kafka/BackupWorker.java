@@ -69,7 +69,9 @@ final class BackupWorker implements Runnable {
       }
     } catch (WakeupException e) {
       // Stopped while closing: what was committed stays; the open spans are read again next run.
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
+      // An Error (OutOfMemoryError) fails the job too: a worker that died must never let it report
+      // "complete" for partitions it did not finish.
       job.fail(e);
     } finally {
       close();

@@ -45,6 +45,8 @@ final class Fixture implements AutoCloseable {
   final Target ours;
   /** Our backend itself, for workloads above the storage layer (the backup pipeline). */
   final StorageBackend backend;
+  /** The configuration our backend was opened with, for a job run in another JVM. */
+  final Map<String, String> config;
   final Map<String, Target> rawUploads = new LinkedHashMap<>();
   final Map<String, Target> rawDownloads = new LinkedHashMap<>();
   private final List<AutoCloseable> resources = new ArrayList<>();
@@ -60,6 +62,7 @@ final class Fixture implements AutoCloseable {
     // -Dbench.set.storage.s3.part-size=16MiB runs our backend with that setting instead of its default.
     System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("bench.set."))
         .forEach(n -> c.put(n.substring("bench.set.".length()), System.getProperty(n)));
+    this.config = Map.copyOf(c);
     StorageBackend backend = StorageBackends.builder().config(c).environment(Map.of()).open();
     resources.add(0, backend);
     this.ours = new OursTarget(backend);

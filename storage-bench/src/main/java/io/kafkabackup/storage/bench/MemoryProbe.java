@@ -115,7 +115,7 @@ final class MemoryProbe {
   }
 
   /** The bench's own classpath, also under exec:java, which loads it in a child class loader. */
-  private static String classpath() {
+  static String classpath() {
     ClassLoader loader = MemoryProbe.class.getClassLoader();
     if (loader instanceof URLClassLoader) {
       return Arrays.stream(((URLClassLoader) loader).getURLs()).map(u -> {

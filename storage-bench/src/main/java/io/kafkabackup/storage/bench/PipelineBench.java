@@ -1,16 +1,10 @@
 package io.kafkabackup.storage.bench;
 
-import io.kafkabackup.backup.kafka.BackupJob;
-import io.kafkabackup.backup.kafka.BackupOptions;
-import io.kafkabackup.backup.kafka.BackupResult;
-import io.kafkabackup.backup.kafka.RestoreJob;
-import io.kafkabackup.backup.kafka.RestoreOptions;
-import io.kafkabackup.backup.kafka.RestoreResult;
-import io.kafkabackup.backup.kafka.TopicSelection;
 import com.sun.management.OperatingSystemMXBean;
 import io.kafkabackup.storage.testkit.KafkaBroker;
 import io.kafkabackup.storage.testkit.RandomStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +31,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * (what a backup can read), the raw SDK storing as many bytes (what a backup can write), then the
  * backup into each provider and the restore from it. Records of ~1 KiB with keys, 1 and 8 partitions.
  *
- * <p>System properties: {@code bench.pipelineMiB} (data per run, default 256), {@code bench.providers}.
+ * <p>System properties: {@code bench.pipelineMiB} (data per run, default 256), {@code bench.providers},
+ * {@code bench.pipelineWarmupMiB} (an untimed filesystem cycle first, default 128; 0 for none).
  */
 final class PipelineBench {
   private static final int VALUE_BYTES = 1000;
@@ -53,43 +48,80 @@ final class PipelineBench {
     List<String> providers = List.of(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
     StringBuilder md = new StringBuilder("## Backup and restore pipeline\n\n")
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per run, one KRaft broker on loopback; "
-            + "heap %d MiB. Rates in records/s and MB/s of record payload; CPU is process CPU seconds per GB.%n%n",
-            records, mib, Runtime.getRuntime().maxMemory() >> 20))
+            + "backup and restore in a JVM of their own with -Xmx%d MiB (0: in this one). Rates in records/s and MB/s "
+            + "of record payload; CPU is the CPU seconds per GB of this process (broker, S3Proxy) and the job's.%n%n",
+            records, mib, Integer.getInteger("bench.pipelineChildHeapMiB", 256)))
         .append("| provider | partitions | producer (restore limit) | consumer (read limit) | raw SDK write (write limit) "
             + "| backup | backup ÷ slower limit | restore | restore ÷ producer "
-            + "| CPU s/GB producer / consumer / raw write / backup / restore |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| CPU s/GB producer / consumer / raw write / backup / restore | job peak RSS MiB backup / restore |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-pipeline-");
     try (KafkaBroker broker = KafkaBroker.start()) {
+      // Untimed: the first Kafka, backup and restore work of the JVM compiles the code every cell runs.
+      long warmupRecords = Long.getLong("bench.pipelineWarmupMiB", 128) * 1024 * 1024 / (VALUE_BYTES + 24);
+      if (warmupRecords > 0) {
+        cell(broker, scratch, "warmup", "filesystem", 8, warmupRecords);
+      }
       for (int partitions : new int[] {1, 8}) {
         for (String provider : providers) {
-          String topic = "pipeline-" + provider + "-" + partitions;
-          broker.createTopic(topic, partitions, Map.of());
-          Rate produce = produce(broker, topic, partitions, records);
-          Rate consume = consume(broker, topic, partitions, records);
-          try (Fixture fixture = Fixture.open(provider.trim(), scratch)) {
-            Rate write = rawWrite(fixture.raw(), partitions, records);
-            long cpu0 = cpuNanos();
-            long t0 = System.nanoTime();
-            BackupResult backup = new BackupJob(fixture.backend, BackupOptions.builder(topic, TopicSelection.of(topic))
-                .kafka(broker.clientProperties()).build()).run();
-            Rate backupRate = new Rate(backup.records(), records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
-            cpu0 = cpuNanos();
-            t0 = System.nanoTime();
-            RestoreResult restore = new RestoreJob(fixture.backend, RestoreOptions.builder(topic)
-                .kafka(broker.clientProperties()).renameTopic(topic, topic + "-restored").build()).run();
-            Rate restoreRate = new Rate(restore.records(), restore.bytes(), System.nanoTime() - t0, cpuNanos() - cpu0);
-            double limit = Math.min(consume.perSecond(), write.perSecond());
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f |%n",
-                provider, partitions, produce, consume, write, backupRate, backupRate.perSecond() / limit,
-                restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
-                write.cpuPerGb(), backupRate.cpuPerGb(), restoreRate.cpuPerGb()));
-            System.out.println(md.substring(md.lastIndexOf("| " + provider)));
-          }
+          String row = cell(broker, scratch, "pipeline", provider.trim(), partitions, records);
+          md.append(row);
+          System.out.print(row);
         }
       }
     }
     return md.toString();
+  }
+
+  /** Measures one provider and partition count on a topic of its own; returns the table row. */
+  private static String cell(KafkaBroker broker, Path scratch, String prefix, String provider, int partitions,
+      long records) throws Exception {
+    String topic = prefix + "-" + provider + "-" + partitions;
+    broker.createTopic(topic, partitions, Map.of());
+    Rate produce = produce(broker, topic, partitions, records);
+    Rate consume = consume(broker, topic, partitions, records);
+    try (Fixture fixture = Fixture.open(provider, scratch)) {
+      Rate write = rawWrite(fixture.raw(), partitions, records);
+      Rate backupRate = job(fixture, broker, "backup", topic, records * VALUE_BYTES);
+      Rate restoreRate = job(fixture, broker, "restore", topic, -1);
+      double limit = Math.min(consume.perSecond(), write.perSecond());
+      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f | %s / %s |%n",
+          provider, partitions, produce, consume, write, backupRate, backupRate.perSecond() / limit,
+          restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
+          write.cpuPerGb(), backupRate.cpuPerGb(), restoreRate.cpuPerGb(), backupRate.peakRssMib(),
+          restoreRate.peakRssMib());
+    }
+  }
+
+  /**
+   * Runs a backup or a restore: in a child JVM with {@code bench.pipelineChildHeapMiB} of heap (default
+   * 256; the broker and the emulators stay here), or in this JVM when that is 0. CPU is this process's
+   * (broker, S3Proxy) plus the child's.
+   *
+   * @param payload the payload bytes the rate counts, or -1 for the job's own count
+   */
+  private static Rate job(Fixture fixture, KafkaBroker broker, String mode, String topic, long payload)
+      throws Exception {
+    int heapMib = Integer.getInteger("bench.pipelineChildHeapMiB", 256);
+    String bootstrap = (String) broker.clientProperties().get("bootstrap.servers");
+    long cpu0 = cpuNanos();
+    if (heapMib <= 0) {
+      long[] done = PipelineChild.run(fixture.backend, mode, topic, Map.of("bootstrap.servers", bootstrap));
+      return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
+    }
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx" + heapMib + "m", "-cp", MemoryProbe.classpath(), PipelineChild.class.getName(), mode, topic, bootstrap));
+    fixture.config.forEach((k, v) -> command.add(k + "=" + v));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Files.writeString(Files.createDirectories(Path.of("target", "bench")).resolve("pipeline-" + mode + "-" + topic + ".log"), out);
+    if (p.waitFor() != 0 || !out.contains("ok ")) {
+      throw new IllegalStateException(mode + " in a " + heapMib + " MiB JVM failed:\n" + out);
+    }
+    String[] f = out.substring(out.lastIndexOf("ok ")).trim().split("\\s+");
+    long parentCpu = cpuNanos() - cpu0;
+    return new Rate(Long.parseLong(f[1]), payload < 0 ? Long.parseLong(f[2]) : payload, Long.parseLong(f[3]),
+        parentCpu + Long.parseLong(f[4]), String.format(Locale.ROOT, "%.0f", Long.parseLong(f[6]) / 1024.0));
   }
 
   /**
@@ -188,7 +220,11 @@ final class PipelineBench {
   }
 
   /** A measured rate. */
-  record Rate(long records, long bytes, long nanos, long cpuNanos) {
+  record Rate(long records, long bytes, long nanos, long cpuNanos, String peakRssMib) {
+    Rate(long records, long bytes, long nanos, long cpuNanos) {
+      this(records, bytes, nanos, cpuNanos, "");
+    }
+
     double perSecond() {
       return records / (nanos / 1e9);
     }

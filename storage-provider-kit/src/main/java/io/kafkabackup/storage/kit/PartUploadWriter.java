@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -22,8 +22,11 @@ import java.util.concurrent.Semaphore;
  * one fills, at most {@code maxConcurrency} parts in flight, so memory stays at
  * {@code partSize x (maxConcurrency + 1)} whatever the object's size. {@code close()} commits all parts
  * at once. An object that fits in the first buffer and under the single-put threshold is sent whole in
- * one request instead. An upload never holds more part buffers than fit in half the heap, so a small
- * heap gets fewer parts in flight rather than an {@link OutOfMemoryError}.
+ * one request instead. An upload never holds more part buffers than fit in half the heap, and a buffer
+ * beyond its first is allocated only while the part buffers of all the JVM's uploads together stay
+ * within a quarter of the heap (otherwise the upload fills its own buffer again once that part is sent), so a
+ * small heap or many concurrent uploads get fewer parts in flight rather than an
+ * {@link OutOfMemoryError}.
  *
  * <p>Part sizes adapt so an object never needs more parts than the store allows: for a known length the
  * size is raised up front; for an unknown length it doubles every fifth of the part limit (parts of
@@ -62,7 +65,11 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   private final long basePartSize;
   private final long expectedLength;
   private final Semaphore buffers;
-  private final ConcurrentLinkedQueue<byte[]> freeBuffers = new ConcurrentLinkedQueue<>();
+  private final PartBufferBudget budget;
+  private final LinkedBlockingQueue<byte[]> freeBuffers = new LinkedBlockingQueue<>();
+  /** Buffers this upload allocated and still holds (filling, uploading or free), and their bytes. */
+  private int allocated;
+  private long reserved;
   private final List<Future<?>> uploads = new ArrayList<>();
   private volatile Throwable partFailure;
   private volatile boolean aborting;
@@ -82,7 +89,13 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
    */
   protected PartUploadWriter(ObjectKey key, PartTuning tuning, PartLimits limits, long expectedLength,
       ExecutorService pool) {
+    this(key, tuning, limits, expectedLength, pool, PartBufferBudget.JVM);
+  }
+
+  PartUploadWriter(ObjectKey key, PartTuning tuning, PartLimits limits, long expectedLength, ExecutorService pool,
+      PartBufferBudget budget) {
     super(key);
+    this.budget = budget;
     this.tuning = tuning;
     this.limits = limits;
     this.pool = pool;
@@ -192,7 +205,10 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         if (parts == 0 && current.length < capacityFor(0)) {
           // The first buffer starts small so small objects cost no part-sized allocation; it grows to a
           // full part by doubling (amortised copying) before anything is uploaded.
-          current = Arrays.copyOf(current, (int) Math.min(capacityFor(0), 2L * current.length));
+          int grown = (int) Math.min(capacityFor(0), 2L * current.length);
+          budget.reserve(grown - current.length);
+          reserved += grown - current.length;
+          current = Arrays.copyOf(current, grown);
         } else {
           uploadCurrent();
         }
@@ -227,8 +243,55 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       if (reused.length == capacity) {
         return reused;
       }
+      drop(reused);
     }
+    if (allocated == 0) {
+      budget.reserve(capacity);
+      return allocate(capacity);
+    }
+    if (budget.tryReserve(capacity)) {
+      return allocate(capacity);
+    }
+    // The JVM's uploads hold their share of the heap: wait for one of this upload's parts to be sent
+    // (every buffer it holds is uploading now) and fill that buffer again.
+    while (true) {
+      try {
+        reused = freeBuffers.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a part buffer");
+      }
+      checkPartFailure();
+      if (reused.length == capacity) {
+        return reused;
+      }
+      drop(reused);
+      if (allocated == 0) {
+        budget.reserve(capacity);
+        return allocate(capacity);
+      }
+    }
+  }
+
+  private byte[] allocate(int capacity) {
+    allocated++;
+    reserved += capacity;
     return new byte[capacity];
+  }
+
+  /** Lets a buffer of another size go (the part size grew). */
+  private void drop(byte[] buffer) {
+    allocated--;
+    reserved -= buffer.length;
+    budget.release(buffer.length);
+  }
+
+  /** Gives every buffer's bytes back to the budget once the upload is over. */
+  private void releaseBuffers() {
+    freeBuffers.clear();
+    budget.release(reserved);
+    reserved = 0;
+    allocated = 0;
   }
 
   private void uploadCurrent() {
@@ -291,7 +354,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       throw translate(e);
     } finally {
       current = null;
-      freeBuffers.clear();
+      releaseBuffers();
     }
   }
 
@@ -326,6 +389,6 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
       abortParts();
     }
     current = null;
-    freeBuffers.clear();
+    releaseBuffers();
   }
 }

@@ -1,0 +1,70 @@
+package io.kafkabackup.storage.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupOptions;
+import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.RestoreJob;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.RestoreResult;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageBackends;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Runs one backup or restore of the pipeline benchmark in a JVM of its own, started by
+ * {@link PipelineBench} with the heap under test, so that the job's memory is measured apart from the
+ * broker and the emulators. Prints {@code ok <records> <bytes> <job nanos> <process CPU nanos> <VmHWM>}.
+ */
+public final class PipelineChild {
+  private PipelineChild() {
+  }
+
+  /**
+   * Runs the job.
+   *
+   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value}
+   * @throws Exception on failure (exit code non-zero)
+   */
+  public static void main(String[] args) throws Exception {
+    String mode = args[0];
+    String topic = args[1];
+    Map<String, Object> kafka = Map.of("bootstrap.servers", args[2]);
+    Map<String, String> config = new HashMap<>();
+    for (int i = 3; i < args.length; i++) {
+      int eq = args[i].indexOf('=');
+      config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+    }
+    long[] done;
+    try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
+      done = run(backend, mode, topic, kafka);
+    }
+    long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+        .findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
+    System.out.println("ok " + done[0] + " " + done[1] + " " + done[2] + " " + cpu + " " + hwm);
+  }
+
+  /**
+   * Runs the pipeline benchmark's backup (defaults, the topic as backup id) or restore (into
+   * {@code <topic>-restored}).
+   *
+   * @return records, payload bytes as the job counts them, and the job's nanoseconds
+   */
+  static long[] run(StorageBackend backend, String mode, String topic, Map<String, Object> kafka) {
+    long t0 = System.nanoTime();
+    if (mode.equals("backup")) {
+      BackupResult r = new BackupJob(backend, BackupOptions.builder(topic, TopicSelection.of(topic)).kafka(kafka)
+          .build()).run();
+      return new long[] {r.records(), r.bytes(), System.nanoTime() - t0};
+    }
+    RestoreResult r = new RestoreJob(backend, RestoreOptions.builder(topic).kafka(kafka)
+        .renameTopic(topic, topic + "-restored").build()).run();
+    return new long[] {r.records(), r.bytes(), System.nanoTime() - t0};
+  }
+}
