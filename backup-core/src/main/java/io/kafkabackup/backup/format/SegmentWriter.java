@@ -37,8 +37,12 @@ import java.util.zip.CRC32C;
  * the caller commits it after {@link #finish()}, or calls {@link #abandon()} before aborting it.
  */
 public final class SegmentWriter {
-  /** The uncompressed size at which a block is written when none is configured. */
-  public static final int DEFAULT_BLOCK_BYTES = 1024 * 1024;
+  /**
+   * The most uncompressed bytes of a block when none is configured: 960 KiB, so that a block buffer and
+   * its compressed copy each fit in one 1 MiB region of G1 (the region size of heaps under 2 GiB); at
+   * 1 MiB each took two, and a backup of 8 partitions in a 256 MiB heap held ~80 regions of them.
+   */
+  public static final int DEFAULT_BLOCK_BYTES = 960 * 1024;
   /** Full blocks of one segment handed to the encoder and not yet written. */
   static final int BLOCKS_IN_FLIGHT = 2;
   private static final int BLOCK_HEADER_BYTES = 17;
@@ -107,7 +111,7 @@ public final class SegmentWriter {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
-    this.block = new BlockBuffer(Math.min(blockBytes, 64 * 1024));
+    this.block = new BlockBuffer(Math.min(blockBytes, 64 * 1024), blockBytes);
     ByteBuffer header = ByteBuffer.allocate(SegmentFormat.HEADER_BYTES);
     header.put(SegmentFormat.MAGIC).put((byte) SegmentFormat.VERSION).put((byte) codec.code()).putShort((short) 0);
     emit(header.array(), SegmentFormat.HEADER_BYTES);
@@ -126,6 +130,11 @@ public final class SegmentWriter {
     }
     if (record.offset() <= lastOffset) {
       throw new IllegalArgumentException("offset " + record.offset() + " does not follow " + lastOffset);
+    }
+    if (blockRecords > 0 && block.size + encodedSize(record) > blockBytes) {
+      // Full before this record: a block stays within its buffer, which never grows but for a record
+      // larger than a whole block.
+      handOver();
     }
     BlockBuffer b = block;
     b.putLong(record.offset());
@@ -149,6 +158,19 @@ public final class SegmentWriter {
     if (b.size >= blockBytes) {
       handOver();
     }
+  }
+
+  /** The bytes {@link #append} lays the record out in. */
+  private static int encodedSize(BackupRecord record) {
+    int size = 8 + 8 + 1 + 4 + length(record.key()) + 4 + length(record.value()) + 4;
+    for (RecordHeader header : record.headers()) {
+      size += 4 + header.key().length() * 3 + 4 + length(header.value());
+    }
+    return size;
+  }
+
+  private static int length(byte[] bytes) {
+    return bytes == null ? 0 : bytes.length;
   }
 
   /**
@@ -230,7 +252,7 @@ public final class SegmentWriter {
     int bound = BLOCK_HEADER_BYTES + codec.maxCompressedLength(length);
     pendingBytes.addAndGet(bound);
     BlockBuffer next = spareBlocks.poll();
-    block = next != null ? next : new BlockBuffer(blockBytes + blockBytes / 8);
+    block = next != null ? next : new BlockBuffer(blockBytes, blockBytes);
     CompletableFuture<StoredBlock> encoded;
     try {
       encoded = CompletableFuture.supplyAsync(() -> encode(plain, records), encoder);
@@ -341,11 +363,13 @@ public final class SegmentWriter {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
+    private final int limit;
     byte[] buf;
     int size;
 
-    BlockBuffer(int capacity) {
-      buf = new byte[capacity];
+    BlockBuffer(int capacity, int limit) {
+      this.buf = new byte[capacity];
+      this.limit = limit;
     }
 
     void putLong(long v) {
@@ -379,7 +403,8 @@ public final class SegmentWriter {
 
     private void ensure(int more) {
       if (size + more > buf.length) {
-        byte[] grown = new byte[Math.max(size + more, buf.length * 2)];
+        // Doubling, but not past the block size (the writer's limit) unless one record needs more.
+        byte[] grown = new byte[Math.max(size + more, Math.min(buf.length * 2, limit))];
         System.arraycopy(buf, 0, grown, 0, size);
         buf = grown;
       }

@@ -110,7 +110,13 @@ final class PipelineBench {
       return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
     }
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heapMib + "m", "-cp", MemoryProbe.classpath(), PipelineChild.class.getName(), mode, topic, bootstrap));
+        "-Xmx" + heapMib + "m"));
+    // bench.childJavaOptions: extra flags for the job's JVM, such as a GC log.
+    String extra = System.getProperty("bench.childJavaOptions", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-cp", MemoryProbe.classpath(), PipelineChild.class.getName(), mode, topic, bootstrap));
     fixture.config.forEach((k, v) -> command.add(k + "=" + v));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The bytes of part buffers that every upload of the JVM holds together. Each upload may always hold
  * one buffer, so it always makes progress; a further buffer is taken only while the total stays within
- * the limit. Without it, each of many concurrent uploads (a backup writes a segment per partition)
+ * the limit, and given back while the total is over it (uploads that started later took their first),
+ * so together they hold about the limit, or one buffer each where that is more. Without it, each of many concurrent uploads (a backup writes a segment per partition)
  * sized its buffers against the whole heap on its own, and eight of them could ask for eight times half
  * the heap.
  */
@@ -44,6 +45,11 @@ final class PartBufferBudget {
       }
     } while (!used.compareAndSet(now, now + bytes));
     return true;
+  }
+
+  /** Whether the buffers counted exceed the limit: uploads then give back their buffers beyond the first. */
+  boolean overLimit() {
+    return used.get() > limit;
   }
 
   void release(long bytes) {

@@ -240,7 +240,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
     checkPartFailure();
     byte[] reused;
     while ((reused = freeBuffers.poll()) != null) {
-      if (reused.length == capacity) {
+      if (reusable(reused, capacity)) {
         return reused;
       }
       drop(reused);
@@ -262,7 +262,7 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         throw new InterruptedIOException("interrupted while waiting for a part buffer");
       }
       checkPartFailure();
-      if (reused.length == capacity) {
+      if (reusable(reused, capacity)) {
         return reused;
       }
       drop(reused);
@@ -271,6 +271,15 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
         return allocate(capacity);
       }
     }
+  }
+
+  /**
+   * Whether a sent part's buffer is filled again: not when the part size changed, and not a buffer
+   * beyond the first while the JVM's uploads hold more than the budget (uploads that started later
+   * took their first buffers), so the early uploads give their extra buffers back.
+   */
+  private boolean reusable(byte[] buffer, int capacity) {
+    return buffer.length == capacity && (allocated == 1 || !budget.overLimit());
   }
 
   private byte[] allocate(int capacity) {
