@@ -270,23 +270,15 @@ public final class SegmentWriter {
 
   /** Compresses a block and checksums it; runs on the encoder, several blocks at once. */
   private StoredBlock encode(BlockBuffer plain, int records) {
-    byte[] body = plain.buf;
-    int length = plain.size;
-    byte[] stored = null;
-    if (abandoned) {
-      length = 0;
-    } else if (codec != Codec.NONE) {
-      int bound = codec.maxCompressedLength(plain.size);
-      stored = spareStored.poll();
-      if (stored == null || stored.length < bound) {
-        stored = new byte[bound];
-      }
-      length = codec.compress(plain.buf, plain.size, level, stored);
-      body = stored;
+    int bound = codec.maxCompressedLength(plain.size);
+    byte[] stored = spareStored.poll();
+    if (stored == null || stored.length < bound) {
+      stored = new byte[bound];
     }
+    int length = abandoned ? 0 : codec.compress(plain.buf, plain.size, level, stored);
     CRC32C crc = new CRC32C();
-    crc.update(body, 0, length);
-    return new StoredBlock(plain, records, body, length, (int) crc.getValue(), stored);
+    crc.update(stored, 0, length);
+    return new StoredBlock(plain, records, stored, length, (int) crc.getValue());
   }
 
   /** Writes one encoded block; runs in block order, one block at a time, after every earlier block. */
@@ -299,7 +291,7 @@ public final class SegmentWriter {
       header.put((byte) SegmentFormat.BLOCK).putInt(block.records).putInt(plainLength).putInt(block.length)
           .putInt(block.crc);
       emit(header.array(), BLOCK_HEADER_BYTES);
-      emit(block.body, block.length);
+      emit(block.stored, block.length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -316,8 +308,8 @@ public final class SegmentWriter {
     if (plain.buf.length <= keep) {
       spareBlocks.offer(plain);
     }
-    if (block.compressed != null && block.compressed.length <= keep) {
-      spareStored.offer(block.compressed);
+    if (block.stored.length <= keep) {
+      spareStored.offer(block.stored);
     }
   }
 
@@ -352,10 +344,10 @@ public final class SegmentWriter {
   }
 
   /**
-   * A block after encoding: the stored bytes ({@code body}, {@code length}) with their CRC32C, and the
-   * buffers to recycle once written ({@code plain}; {@code compressed}, null when stored as is).
+   * A block after encoding: its stored bytes ({@code stored}, {@code length}) with their CRC32C, and
+   * its plain buffer, recycled with {@code stored} once written.
    */
-  private record StoredBlock(BlockBuffer plain, int records, byte[] body, int length, int crc, byte[] compressed) {
+  private record StoredBlock(BlockBuffer plain, int records, byte[] stored, int length, int crc) {
   }
 
   /** A growable byte array records are laid out in, big-endian, without stream or lock overhead. */

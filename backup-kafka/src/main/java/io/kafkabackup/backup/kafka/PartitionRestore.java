@@ -109,12 +109,13 @@ final class PartitionRestore {
       position = segment.nextOffset();
       if (inTransaction >= options.transactionRecords()) {
         commit(producer, position, false);
+        job.report(source, position, records, bytes, false);
       }
-      job.report(source, position, records, bytes, false);
     }
     if (job.stopping()) {
       if (inTransaction > 0) {
         commit(producer, position, false);
+        job.report(source, position, records, bytes, false);
       }
       return;
     }

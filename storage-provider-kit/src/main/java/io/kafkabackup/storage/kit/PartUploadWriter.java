@@ -233,43 +233,31 @@ public abstract class PartUploadWriter extends AbstractObjectWriter {
   private byte[] takeBuffer(int capacity) throws IOException {
     try {
       buffers.acquire();
+      checkPartFailure();
+      byte[] reused = freeBuffers.poll();
+      while (true) {
+        if (reused != null) {
+          if (reusable(reused, capacity)) {
+            return reused;
+          }
+          drop(reused);
+        } else if (allocated == 0) {
+          budget.reserve(capacity);
+          return allocate(capacity);
+        } else if (budget.tryReserve(capacity)) {
+          return allocate(capacity);
+        } else {
+          // The JVM's uploads hold their share of the heap: wait for one of this upload's parts to be
+          // sent (every buffer it holds is uploading now) and fill that buffer again.
+          reused = freeBuffers.take();
+          checkPartFailure();
+          continue;
+        }
+        reused = freeBuffers.poll();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for a part buffer");
-    }
-    checkPartFailure();
-    byte[] reused;
-    while ((reused = freeBuffers.poll()) != null) {
-      if (reusable(reused, capacity)) {
-        return reused;
-      }
-      drop(reused);
-    }
-    if (allocated == 0) {
-      budget.reserve(capacity);
-      return allocate(capacity);
-    }
-    if (budget.tryReserve(capacity)) {
-      return allocate(capacity);
-    }
-    // The JVM's uploads hold their share of the heap: wait for one of this upload's parts to be sent
-    // (every buffer it holds is uploading now) and fill that buffer again.
-    while (true) {
-      try {
-        reused = freeBuffers.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while waiting for a part buffer");
-      }
-      checkPartFailure();
-      if (reusable(reused, capacity)) {
-        return reused;
-      }
-      drop(reused);
-      if (allocated == 0) {
-        budget.reserve(capacity);
-        return allocate(capacity);
-      }
     }
   }
 
