@@ -2,7 +2,6 @@ package io.kafkabackup.storage.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.kafkabackup.storage.testkit.KafkaBroker;
-import io.kafkabackup.storage.testkit.RandomStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -139,29 +136,7 @@ final class PipelineBench {
     long perPartition = records * (VALUE_BYTES + 24) / partitions;
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
-    ExecutorService pool = Executors.newFixedThreadPool(partitions);
-    List<String> written = new ArrayList<>();
-    try {
-      List<Future<List<String>>> writers = new ArrayList<>();
-      for (int p = 0; p < partitions; p++) {
-        int partition = p;
-        writers.add(pool.submit(() -> {
-          List<String> keys = new ArrayList<>();
-          for (long done = 0, seg = 0; done < perPartition; done += SEGMENT_BYTES, seg++) {
-            String key = "raw-write/" + partition + "/" + seg;
-            long size = Math.min(SEGMENT_BYTES, perPartition - done);
-            raw.upload(key, new RandomStream(size, partition * 1000L + seg), size);
-            keys.add(key);
-          }
-          return keys;
-        }));
-      }
-      for (Future<List<String>> w : writers) {
-        written.addAll(w.get());
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    List<String> written = Target.writeSegments(raw, "raw-write", partitions, perPartition, SEGMENT_BYTES);
     Rate rate = new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
     raw.deleteAll(written);
     return rate;

@@ -209,30 +209,8 @@ final class ProviderComparison {
   }
 
   private static double partitionsOnce(Target t, String prefix) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(PARTITIONS);
-    try {
-      List<Future<List<String>>> writers = new ArrayList<>();
-      for (int p = 0; p < PARTITIONS; p++) {
-        int partition = p;
-        writers.add(pool.submit(() -> {
-          List<String> written = new ArrayList<>();
-          for (int seg = 0; seg < SEGMENTS; seg++) {
-            String key = prefix + "/" + partition + "/" + seg + ".log";
-            t.upload(key, new RandomStream(SEGMENT_SIZE, partition * 1000L + seg), SEGMENT_SIZE);
-            written.add(key);
-          }
-          return written;
-        }));
-      }
-      List<String> written = new ArrayList<>();
-      for (Future<List<String>> w : writers) {
-        written.addAll(w.get());
-      }
-      t.deleteAll(written);
-      return PARTITIONS * SEGMENTS * SEGMENT_SIZE / 1e6;
-    } finally {
-      pool.shutdownNow();
-    }
+    t.deleteAll(Target.writeSegments(t, prefix, PARTITIONS, SEGMENTS * SEGMENT_SIZE, SEGMENT_SIZE));
+    return PARTITIONS * SEGMENTS * SEGMENT_SIZE / 1e6;
   }
 
   /** Runs an operation for every key on the pool; returns the number of operations. */

@@ -1,8 +1,13 @@
 package io.kafkabackup.storage.bench;
 
+import io.kafkabackup.storage.testkit.RandomStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * What a workload drives: our backend, or a raw SDK (or plain NIO for the filesystem) doing the same
@@ -32,4 +37,38 @@ interface Target {
 
   /** Deletes many objects, in the store's bulk request where it has one. */
   void deleteAll(List<String> keys) throws Exception;
+
+  /**
+   * A backup's write shape: {@code writers} at once, each streaming {@code bytesPerWriter} of random
+   * data as objects of {@code segmentBytes} (the last one shorter) under {@code prefix/<writer>/}.
+   *
+   * @return every key written
+   */
+  static List<String> writeSegments(Target target, String prefix, int writers, long bytesPerWriter, long segmentBytes)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Future<List<String>>> running = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        int writer = w;
+        running.add(pool.submit(() -> {
+          List<String> keys = new ArrayList<>();
+          for (long done = 0, seg = 0; done < bytesPerWriter; done += segmentBytes, seg++) {
+            String key = prefix + "/" + writer + "/" + seg;
+            long size = Math.min(segmentBytes, bytesPerWriter - done);
+            target.upload(key, new RandomStream(size, writer * 1000L + seg), size);
+            keys.add(key);
+          }
+          return keys;
+        }));
+      }
+      List<String> written = new ArrayList<>();
+      for (Future<List<String>> r : running) {
+        written.addAll(r.get());
+      }
+      return written;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
