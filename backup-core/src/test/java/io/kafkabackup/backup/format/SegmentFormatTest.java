@@ -21,11 +21,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class SegmentFormatTest {
+  /** The encoder of the tests that write blocks off the caller's thread; one per test. */
+  private final ExecutorService pool = Executors.newFixedThreadPool(4);
+
+  @AfterEach
+  void stopPool() {
+    pool.shutdownNow();
+  }
 
   private static List<BackupRecord> sampleRecords(int count, long seed) {
     Random random = new Random(seed);
@@ -174,72 +182,57 @@ class SegmentFormatTest {
     List<BackupRecord> records = sampleRecords(3_000, 7);
     SegmentSummary[] direct = new SegmentSummary[1];
     byte[] expected = write(records, codec, 16 * 1024, direct);
-    ExecutorService pool = Executors.newFixedThreadPool(4);
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      SegmentWriter writer = new SegmentWriter(out, codec, Codec.DEFAULT_ZSTD_LEVEL, 16 * 1024, pool);
-      for (BackupRecord r : records) {
-        writer.append(r);
-        assertTrue(writer.estimatedBytes() >= out.size(), "the estimate covers what is written");
-      }
-      SegmentSummary summary = writer.finish();
-      // Blocks are compressed several at once but written in order: byte for byte the same segment.
-      assertArrayEquals(expected, out.toByteArray());
-      assertEquals(direct[0], summary);
-      assertTrue(summary.blockCount() > 10, "many blocks went through the pool: " + summary.blockCount());
-    } finally {
-      pool.shutdownNow();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SegmentWriter writer = new SegmentWriter(out, codec, Codec.DEFAULT_ZSTD_LEVEL, 16 * 1024, pool);
+    for (BackupRecord r : records) {
+      writer.append(r);
+      assertTrue(writer.estimatedBytes() >= out.size(), "the estimate covers what is written");
     }
+    SegmentSummary summary = writer.finish();
+    // Blocks are compressed several at once but written in order: byte for byte the same segment.
+    assertArrayEquals(expected, out.toByteArray());
+    assertEquals(direct[0], summary);
+    assertTrue(summary.blockCount() > 10, "many blocks went through the pool: " + summary.blockCount());
   }
 
   @Test
   void aFailedBlockWriteOnTheEncoderReachesTheAppendingThread() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      AtomicInteger writes = new AtomicInteger();
-      OutputStream failing = new OutputStream() {
-        @Override
-        public void write(int b) throws IOException {
-          write(new byte[] {(byte) b}, 0, 1);
-        }
+    AtomicInteger writes = new AtomicInteger();
+    OutputStream failing = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
 
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          if (writes.incrementAndGet() > 3) {
-            throw new IOException("disk full");
-          }
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        if (writes.incrementAndGet() > 3) {
+          throw new IOException("disk full");
         }
-      };
-      SegmentWriter writer = new SegmentWriter(failing, Codec.ZSTD, 1, 1024, pool);
-      IOException e = assertThrows(IOException.class, () -> {
-        for (BackupRecord r : sampleRecords(2_000, 3)) {
-          writer.append(r);
-        }
-        writer.finish();
-      });
-      assertEquals("disk full", e.getMessage());
-    } finally {
-      pool.shutdownNow();
-    }
+      }
+    };
+    SegmentWriter writer = new SegmentWriter(failing, Codec.ZSTD, 1, 1024, pool);
+    IOException e = assertThrows(IOException.class, () -> {
+      for (BackupRecord r : sampleRecords(2_000, 3)) {
+        writer.append(r);
+      }
+      writer.finish();
+    });
+    assertEquals("disk full", e.getMessage());
   }
 
   @Test
   void anAbandonedSegmentWritesNothingMoreOnceAbandonReturns() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      SegmentWriter writer = new SegmentWriter(out, Codec.LZ4, 1, 1024, pool);
-      for (BackupRecord r : sampleRecords(500, 5)) {
-        writer.append(r);
-      }
-      writer.abandon();
-      int size = out.size();
-      pool.shutdown();
-      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-      assertEquals(size, out.size(), "no block written after abandon() returned");
-      assertThrows(IllegalStateException.class, writer::finish);
-    } finally {
-      pool.shutdownNow();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    SegmentWriter writer = new SegmentWriter(out, Codec.LZ4, 1, 1024, pool);
+    for (BackupRecord r : sampleRecords(500, 5)) {
+      writer.append(r);
     }
+    writer.abandon();
+    int size = out.size();
+    pool.shutdown();
+    assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    assertEquals(size, out.size(), "no block written after abandon() returned");
+    assertThrows(IllegalStateException.class, writer::finish);
   }
 }
