@@ -188,6 +188,9 @@ abstract class CrashContract {
           .segmentLimits(1024 * 1024, 100, Duration.ofMinutes(1)).pollTimeout(Duration.ofMillis(100)).build()).run();
       Map<String, String> s = settings(config, "restore", target, "source", topic);
       s.put("target.topic", restored);
+      // 240 segments of 100 records, 50 ms before each: a run restores at most ~2,000 records a second, so
+      // each of the killed runs below takes a few thousand and the final run always has some left.
+      s.put("restore.segment.pause.millis", "50");
       long seen = 0;
       int kills = 0;
       for (int run = 0; run < KILLS; run++) {

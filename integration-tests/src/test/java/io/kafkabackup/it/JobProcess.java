@@ -6,7 +6,9 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.layer.ForwardingStorageBackend;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A backup or restore job in a JVM of its own, so crash tests can kill it with {@code kill -9} at any
  * point. Settings come from a properties file: {@code job} ({@code backup} or {@code restore}),
- * {@code bootstrap}, {@code backup.id}, {@code topic}, {@code group.id}, {@code target.topic} and the
- * {@code storage.*} keys. SIGTERM stops a backup cleanly.
+ * {@code bootstrap}, {@code backup.id}, {@code topic}, {@code group.id}, {@code target.topic},
+ * {@code restore.segment.pause.millis} and the {@code storage.*} keys. SIGTERM stops a backup cleanly.
  */
 public final class JobProcess {
   private JobProcess() {
@@ -44,7 +46,8 @@ public final class JobProcess {
     Map<String, String> storageConfig = new HashMap<>();
     p.stringPropertyNames().stream().filter(k -> k.startsWith("storage.")).forEach(k -> storageConfig.put(k, p.getProperty(k)));
     Map<String, Object> kafka = Map.of("bootstrap.servers", p.getProperty("bootstrap"));
-    try (StorageBackend storage = StorageUnderTest.open(storageConfig)) {
+    try (StorageBackend opened = StorageUnderTest.open(storageConfig)) {
+      StorageBackend storage = opened;
       if (p.getProperty("job").equals("backup")) {
         BackupJob job = new BackupJob(storage, BackupOptions.builder(p.getProperty("backup.id"),
             TopicSelection.of(p.getProperty("topic"))).kafka(kafka).mode(BackupMode.CONTINUOUS)
@@ -61,11 +64,33 @@ public final class JobProcess {
         }));
         job.run();
       } else {
-        // One partition at a time: the crash test kills these runs at random points and needs them to
-        // take long enough to be killed several times before the data is all restored.
+        // One partition at a time, each segment read after a pause: the crash test kills these runs at
+        // random moments and needs them to take long enough to be killed several times before the data
+        // is all restored, however fast this machine restores.
+        storage = new PausedReads(opened, Duration.ofMillis(Long.parseLong(p.getProperty("restore.segment.pause.millis", "0"))));
         new RestoreJob(storage, RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka).concurrency(1)
             .renameTopic(p.getProperty("topic"), p.getProperty("target.topic")).transactionRecords(25).build()).run();
       }
+    }
+  }
+
+  /** Pauses before every object it opens for reading, so a job's progress has a floor on its duration. */
+  private static final class PausedReads extends ForwardingStorageBackend {
+    private final Duration pause;
+
+    PausedReads(StorageBackend delegate, Duration pause) {
+      super(delegate);
+      this.pause = pause;
+    }
+
+    @Override
+    public InputStream openStream(ObjectKey key) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(pause.toNanos());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.openStream(key);
     }
   }
 
