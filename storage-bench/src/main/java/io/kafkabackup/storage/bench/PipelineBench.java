@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * idempotent producer writing the records (what a restore can reach), a plain consumer reading them
  * (what a backup can read), the raw SDK storing as many bytes (what a backup can write), then the
  * backup into each provider and the restore from it. Records of ~1 KiB with keys, 1 and 8 partitions.
+ * When the jobs run in a JVM of their own, the plain producer and consumer also run once more in such
+ * a JVM (cold, same heap): the limits as a program started for the job would reach them.
  *
  * <p>System properties: {@code bench.pipelineMiB} (data per run, default 256), {@code bench.providers},
  * {@code bench.pipelineWarmupMiB} (an untimed filesystem cycle first, default 128; 0 for none).
@@ -46,12 +49,14 @@ final class PipelineBench {
     StringBuilder md = new StringBuilder("## Backup and restore pipeline\n\n")
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per run, one KRaft broker on loopback; "
             + "backup and restore in a JVM of their own with -Xmx%d MiB (0: in this one). Rates in records/s and MB/s "
-            + "of record payload; CPU is the CPU seconds per GB of this process (broker, S3Proxy) and the job's.%n%n",
-            records, mib, Integer.getInteger("bench.pipelineChildHeapMiB", 256)))
+            + "of record payload; CPU is the CPU seconds per GB of this process (broker, S3Proxy) and the job's. "
+            + "The cold columns: the same producer and consumer in a JVM like the jobs'.%n%n",
+            records, mib, childHeapMib()))
         .append("| provider | partitions | producer (restore limit) | consumer (read limit) | raw SDK write (write limit) "
             + "| backup | backup ÷ slower limit | restore | restore ÷ producer "
-            + "| CPU s/GB producer / consumer / raw write / backup / restore | job peak RSS MiB backup / restore |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| CPU s/GB producer / consumer / raw write / backup / restore | job peak RSS MiB backup / restore "
+            + "| cold producer / consumer: MB/s, CPU s/GB | backup ÷ slower cold limit | restore ÷ cold producer |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-pipeline-");
     try (KafkaBroker broker = KafkaBroker.start()) {
       // Untimed: the first Kafka, backup and restore work of the JVM compiles the code every cell runs.
@@ -74,38 +79,73 @@ final class PipelineBench {
   private static String cell(KafkaBroker broker, Path scratch, String prefix, String provider, int partitions,
       long records) throws Exception {
     String topic = prefix + "-" + provider + "-" + partitions;
+    String bootstrap = (String) broker.clientProperties().get("bootstrap.servers");
     broker.createTopic(topic, partitions, Map.of());
-    Rate produce = produce(broker, topic, partitions, records);
-    Rate consume = consume(broker, topic, partitions, records);
+    Rate produce = produce(bootstrap, topic, partitions, records);
+    Rate consume = consume(bootstrap, topic, partitions, records);
+    String cold = "– | – | –";
+    Rate coldProduce = null;
+    Rate coldConsume = null;
+    if (childHeapMib() > 0) {
+      broker.createTopic(topic + "-cold-producer", partitions, Map.of());
+      List<String> counts = List.of(String.valueOf(partitions), String.valueOf(records));
+      coldProduce = inChild("produce", topic + "-cold-producer", bootstrap, counts, -1);
+      coldConsume = inChild("consume", topic, bootstrap, counts, -1);
+    }
     try (Fixture fixture = Fixture.open(provider, scratch)) {
       Rate write = rawWrite(fixture.raw(), partitions, records);
-      Rate backupRate = job(fixture, broker, "backup", topic, records * VALUE_BYTES);
-      Rate restoreRate = job(fixture, broker, "restore", topic, -1);
+      Rate backupRate = job(fixture, bootstrap, "backup", topic, records * VALUE_BYTES);
+      Rate restoreRate = job(fixture, bootstrap, "restore", topic, -1);
       double limit = Math.min(consume.perSecond(), write.perSecond());
-      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f | %s / %s |%n",
+      if (coldProduce != null) {
+        cold = String.format(Locale.ROOT, "%.0f / %.0f MB/s, %.1f / %.1f | %.2f | %.2f", coldProduce.megabytesPerSecond(),
+            coldConsume.megabytesPerSecond(), coldProduce.cpuPerGb(), coldConsume.cpuPerGb(),
+            backupRate.perSecond() / Math.min(coldConsume.perSecond(), write.perSecond()),
+            restoreRate.perSecond() / coldProduce.perSecond());
+      }
+      return String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f | %s / %s | %s |%n",
           provider, partitions, produce, consume, write, backupRate, backupRate.perSecond() / limit,
           restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
           write.cpuPerGb(), backupRate.cpuPerGb(), restoreRate.cpuPerGb(), backupRate.peakRssMib(),
-          restoreRate.peakRssMib());
+          restoreRate.peakRssMib(), cold);
     }
   }
 
+  /** {@code bench.pipelineChildHeapMiB}: the heap of the jobs' JVM (default 256), 0 to run them in this one. */
+  private static int childHeapMib() {
+    return Integer.getInteger("bench.pipelineChildHeapMiB", 256);
+  }
+
   /**
-   * Runs a backup or a restore: in a child JVM with {@code bench.pipelineChildHeapMiB} of heap (default
-   * 256; the broker and the emulators stay here), or in this JVM when that is 0. CPU is this process's
-   * (broker, S3Proxy) plus the child's.
+   * Runs a backup or a restore: in a child JVM with {@code bench.pipelineChildHeapMiB} of heap (the
+   * broker and the emulators stay here), or in this JVM when that is 0. CPU is this process's (broker,
+   * S3Proxy) plus the child's.
    *
    * @param payload the payload bytes the rate counts, or -1 for the job's own count
    */
-  private static Rate job(Fixture fixture, KafkaBroker broker, String mode, String topic, long payload)
+  private static Rate job(Fixture fixture, String bootstrap, String mode, String topic, long payload)
       throws Exception {
-    int heapMib = Integer.getInteger("bench.pipelineChildHeapMiB", 256);
-    String bootstrap = (String) broker.clientProperties().get("bootstrap.servers");
-    long cpu0 = cpuNanos();
-    if (heapMib <= 0) {
+    if (childHeapMib() <= 0) {
+      long cpu0 = cpuNanos();
       long[] done = PipelineChild.run(fixture.backend, mode, topic, Map.of("bootstrap.servers", bootstrap));
       return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
     }
+    List<String> storage = new ArrayList<>();
+    fixture.config.forEach((k, v) -> storage.add(k + "=" + v));
+    return inChild(mode, topic, bootstrap, storage, payload);
+  }
+
+  /**
+   * Runs {@link PipelineChild} in a JVM with {@code bench.pipelineChildHeapMiB} of heap and
+   * {@code bench.childJavaOptions}; its log goes to {@code target/bench}. CPU is this process's plus the child's.
+   *
+   * @param args the child's arguments after mode, topic and bootstrap servers
+   * @param payload the payload bytes the rate counts, or -1 for the child's own count
+   */
+  private static Rate inChild(String mode, String topic, String bootstrap, List<String> args, long payload)
+      throws Exception {
+    int heapMib = childHeapMib();
+    long cpu0 = cpuNanos();
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx" + heapMib + "m"));
     // bench.childJavaOptions: extra flags for the job's JVM, such as a GC log.
@@ -114,7 +154,7 @@ final class PipelineBench {
       command.addAll(List.of(extra.split("\\s+")));
     }
     command.addAll(List.of("-cp", MemoryProbe.classpath(), PipelineChild.class.getName(), mode, topic, bootstrap));
-    fixture.config.forEach((k, v) -> command.add(k + "=" + v));
+    command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     Files.writeString(Files.createDirectories(Path.of("target", "bench")).resolve("pipeline-" + mode + "-" + topic + ".log"), out);
@@ -146,8 +186,9 @@ final class PipelineBench {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  private static Rate produce(KafkaBroker broker, String topic, int partitions, long records) throws Exception {
-    Map<String, Object> p = broker.clientProperties();
+  /** The restore limit: a plain idempotent producer writing {@code records} records, round robin. */
+  static Rate produce(String bootstrap, String topic, int partitions, long records) throws Exception {
+    Map<String, Object> p = new HashMap<>(Map.of("bootstrap.servers", bootstrap));
     p.put("key.serializer", ByteArraySerializer.class.getName());
     p.put("value.serializer", ByteArraySerializer.class.getName());
     p.put("enable.idempotence", true);
@@ -177,8 +218,9 @@ final class PipelineBench {
     return new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
   }
 
-  private static Rate consume(KafkaBroker broker, String topic, int partitions, long records) {
-    Map<String, Object> p = broker.clientProperties();
+  /** The read limit: a plain read-committed consumer reading {@code records} records from the start. */
+  static Rate consume(String bootstrap, String topic, int partitions, long records) {
+    Map<String, Object> p = new HashMap<>(Map.of("bootstrap.servers", bootstrap));
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());
     p.put("isolation.level", "read_committed");
@@ -210,13 +252,17 @@ final class PipelineBench {
       return records / (nanos / 1e9);
     }
 
+    double megabytesPerSecond() {
+      return bytes / (nanos / 1e9) / 1e6;
+    }
+
     double cpuPerGb() {
       return cpuNanos / 1e9 / (bytes / 1e9);
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "%,.0f rec/s, %.0f MB/s", perSecond(), bytes / (nanos / 1e9) / 1e6);
+      return String.format(Locale.ROOT, "%,.0f rec/s, %.0f MB/s", perSecond(), megabytesPerSecond());
     }
   }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * Runs one backup or restore of the pipeline benchmark in a JVM of its own, started by
  * {@link PipelineBench} with the heap under test, so that the job's memory is measured apart from the
- * broker and the emulators. Prints {@code ok <records> <bytes> <job nanos> <process CPU nanos> <VmHWM>}.
+ * broker and the emulators; or the plain producer or consumer the jobs are compared with, in the same
+ * kind of JVM. Prints {@code ok <records> <bytes> <nanos> <process CPU nanos> <VmHWM>}.
  */
 public final class PipelineChild {
   private PipelineChild() {
@@ -28,21 +29,29 @@ public final class PipelineChild {
   /**
    * Runs the job.
    *
-   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value}
+   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value};
+   *     or {@code produce|consume}, the topic, the bootstrap servers, the partitions and the records
    * @throws Exception on failure (exit code non-zero)
    */
   public static void main(String[] args) throws Exception {
     String mode = args[0];
     String topic = args[1];
-    Map<String, Object> kafka = Map.of("bootstrap.servers", args[2]);
-    Map<String, String> config = new HashMap<>();
-    for (int i = 3; i < args.length; i++) {
-      int eq = args[i].indexOf('=');
-      config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-    }
     long[] done;
-    try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
-      done = run(backend, mode, topic, kafka);
+    if (mode.equals("produce") || mode.equals("consume")) {
+      int partitions = Integer.parseInt(args[3]);
+      long records = Long.parseLong(args[4]);
+      PipelineBench.Rate r = mode.equals("produce") ? PipelineBench.produce(args[2], topic, partitions, records)
+          : PipelineBench.consume(args[2], topic, partitions, records);
+      done = new long[] {r.records(), r.bytes(), r.nanos()};
+    } else {
+      Map<String, String> config = new HashMap<>();
+      for (int i = 3; i < args.length; i++) {
+        int eq = args[i].indexOf('=');
+        config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+      }
+      try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
+        done = run(backend, mode, topic, Map.of("bootstrap.servers", args[2]));
+      }
     }
     long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
