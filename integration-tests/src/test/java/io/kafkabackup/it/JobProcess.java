@@ -46,8 +46,7 @@ public final class JobProcess {
     Map<String, String> storageConfig = new HashMap<>();
     p.stringPropertyNames().stream().filter(k -> k.startsWith("storage.")).forEach(k -> storageConfig.put(k, p.getProperty(k)));
     Map<String, Object> kafka = Map.of("bootstrap.servers", p.getProperty("bootstrap"));
-    try (StorageBackend opened = StorageUnderTest.open(storageConfig)) {
-      StorageBackend storage = opened;
+    try (StorageBackend storage = StorageUnderTest.open(storageConfig)) {
       if (p.getProperty("job").equals("backup")) {
         BackupJob job = new BackupJob(storage, BackupOptions.builder(p.getProperty("backup.id"),
             TopicSelection.of(p.getProperty("topic"))).kafka(kafka).mode(BackupMode.CONTINUOUS)
@@ -67,8 +66,8 @@ public final class JobProcess {
         // One partition at a time, each segment read after a pause: the crash test kills these runs at
         // random moments and needs them to take long enough to be killed several times before the data
         // is all restored, however fast this machine restores.
-        storage = new PausedReads(opened, Duration.ofMillis(Long.parseLong(p.getProperty("restore.segment.pause.millis", "0"))));
-        new RestoreJob(storage, RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka).concurrency(1)
+        Duration pause = Duration.ofMillis(Long.parseLong(p.getProperty("restore.segment.pause.millis", "0")));
+        new RestoreJob(new PausedReads(storage, pause), RestoreOptions.builder(p.getProperty("backup.id")).kafka(kafka).concurrency(1)
             .renameTopic(p.getProperty("topic"), p.getProperty("target.topic")).transactionRecords(25).build()).run();
       }
     }
