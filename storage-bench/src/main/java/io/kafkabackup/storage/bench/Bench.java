@@ -19,6 +19,7 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=pipeline
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=cache
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=codec
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-cli
  * </pre>
  *
  * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
@@ -61,8 +62,11 @@ public final class Bench {
         case "codec":
           table = CodecBench.run();
           break;
+        case "azure-cli":
+          table = AzureCliAnchor.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);
