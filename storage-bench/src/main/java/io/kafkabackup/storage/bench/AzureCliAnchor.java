@@ -35,8 +35,7 @@ final class AzureCliAnchor {
     int rounds = Integer.getInteger("bench.iterations", 3);
     String az = System.getProperty("bench.az", "az");
     String version = cli(List.of(az, "version", "--query", "\"azure-cli\"", "-o", "tsv"), Map.of()).trim();
-    Path scratch = Files.createTempDirectory(Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm" : "/tmp"),
-        "bench-az-");
+    Path scratch = Fixture.scratchDirectory("bench-az-");
     Path file = scratch.resolve("data");
     try (InputStream in = new RandomStream(size, 7); OutputStream out = Files.newOutputStream(file)) {
       in.transferTo(out);
@@ -72,8 +71,7 @@ final class AzureCliAnchor {
         }
       }
     } finally {
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(scratch);
+      Fixture.deleteTree(scratch);
     }
     StringBuilder md = new StringBuilder("## Azure CLI anchor\n\n").append(String.format(Locale.ROOT,
         "%d MiB file on tmpfs, Azurite in memory, %d rounds (a fresh Azurite each), MB/s median and min–max; "

@@ -154,6 +154,15 @@ final class Fixture implements AutoCloseable {
     rawDownloads.keySet().retainAll(Set.of(download));
   }
 
+  /** Where scratch files go: tmpfs where there is one, so that reading and writing them costs no disk time. */
+  static final Path TMPFS = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"))
+      ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir"));
+
+  /** A new scratch directory under {@link #TMPFS}; the caller deletes it with {@link #deleteTree}. */
+  static Path scratchDirectory(String prefix) throws IOException {
+    return Files.createTempDirectory(TMPFS, prefix);
+  }
+
   static void deleteTree(Path root) throws IOException {
     try (var paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -1,7 +1,6 @@
 package io.kafkabackup.storage.bench;
 
 import io.kafkabackup.storage.testkit.RandomStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,9 +38,7 @@ final class ProviderComparison {
   static String run(Bench.Settings s) throws Exception {
     List<Row> rows = new ArrayList<>();
     List<String> providers = Arrays.asList(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
-    Path shm = Path.of("/dev/shm");
-    Path scratch = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "bench")
-        : Files.createTempDirectory("bench");
+    Path scratch = Fixture.scratchDirectory("bench");
     try {
       for (String provider : providers) {
         // The whole grid runs at the first size; later sizes run ours against the best raw cells found

@@ -24,8 +24,6 @@ import java.util.List;
  */
 final class RawAzureTarget implements Target {
   private static final long MIB = 1024 * 1024;
-  private static final Path SCRATCH = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm"
-      : System.getProperty("java.io.tmpdir"));
 
   private final BlobContainerClient container;
   private final ParallelTransferOptions transfer;
@@ -68,7 +66,7 @@ final class RawAzureTarget implements Target {
     if (!parallelDownload) {
       return downloadTo(key, OutputStream.nullOutputStream());
     }
-    Path file = SCRATCH.resolve("raw-azure-" + System.nanoTime());
+    Path file = Fixture.TMPFS.resolve("raw-azure-" + System.nanoTime());
     try {
       return container.getBlobClient(key).downloadToFileWithResponse(new BlobDownloadToFileOptions(file.toString())
           .setParallelTransferOptions(downloadTransfer), null, null).getValue().getBlobSize();

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bytes of part buffers that every upload of the JVM holds together. Each upload may always hold
  * one buffer, so it always makes progress; a further buffer is taken only while the total stays within
  * the limit, and given back while the total is over it (uploads that started later took their first),
- * so together they hold about the limit, or one buffer each where that is more. Without it, each of many concurrent uploads (a backup writes a segment per partition)
- * sized its buffers against the whole heap on its own, and eight of them could ask for eight times half
- * the heap.
+ * so together they hold about the limit, or one buffer each where that is more. Without it, each of
+ * many concurrent uploads (a backup writes a segment per partition) sized its buffers against the whole
+ * heap on its own, and eight of them could ask for eight times half the heap.
  */
 final class PartBufferBudget {
   /**
