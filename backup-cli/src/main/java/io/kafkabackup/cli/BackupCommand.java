@@ -5,6 +5,7 @@ import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupMode;
 import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.storage.StorageBackend;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
         + "(SIGTERM commits what was read and exits 1). Settings come from the backup: section; flags override it.")
 final class BackupCommand extends CliCommand {
   static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
-      "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id");
+      "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id",
+      "topic-check-interval", "on-partition-error");
 
 
   @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
@@ -75,6 +77,8 @@ final class BackupCommand extends CliCommand {
       b.workers(w);
     }
     b.groupId(groupId != null ? groupId : s.string("group-id").orElse(null));
+    s.duration("topic-check-interval").ifPresent(b::topicCheckInterval);
+    s.choice("on-partition-error", PartitionErrorPolicy.class).ifPresent(b::onPartitionError);
     BackupOptions options = b.build();
     try (StorageBackend storage = ctx.openStorage()) {
       BackupJob job = new BackupJob(storage, options);

@@ -2,6 +2,7 @@ package io.kafkabackup.cli;
 
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.BackupDescription;
+import io.kafkabackup.backup.catalog.IncarnationSummary;
 import io.kafkabackup.backup.catalog.PartitionSummary;
 import io.kafkabackup.backup.catalog.TopicSummary;
 import io.kafkabackup.storage.StorageBackend;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code kafka-backup describe ID}. */
 @Command(name = "describe", mixinStandardHelpOptions = true, showDefaultValues = true,
-    description = "Describe a backup: state, topics, partitions, offset and time ranges, gaps, sizes.")
+    description = "Describe a backup: state, topics, partitions and their incarnations (a topic deleted and created "
+        + "again under the same name is a new incarnation, with its own topic id), offset and time ranges, gaps, sizes.")
 final class DescribeCommand extends CliCommand {
   @Parameters(paramLabel = "BACKUP-ID", description = "The backup.")
   String backupId;
@@ -38,16 +40,26 @@ final class DescribeCommand extends CliCommand {
       List<List<String>> rows = new ArrayList<>();
       for (TopicSummary t : d.topics()) {
         for (PartitionSummary p : t.partitions()) {
-          rows.add(List.of(t.topic(), String.valueOf(p.partition()), p.startOffset() + ".." + p.nextOffset(),
-              String.format(Locale.ROOT, "%,d", p.records()), String.valueOf(p.absentOffsets()),
-              p.skipped().isEmpty() ? "-" : p.skipped().toString(), String.valueOf(p.segments()),
-              Formats.bytes(p.storedBytes()), time(p.minTimestamp()) + " .. " + time(p.maxTimestamp())));
+          for (IncarnationSummary i : p.incarnations()) {
+            rows.add(List.of(t.topic(), String.valueOf(p.partition()), topicId(i), i.startOffset() + ".." + i.nextOffset(),
+                String.format(Locale.ROOT, "%,d", i.records()), String.valueOf(i.absentOffsets()),
+                i.skipped().isEmpty() ? "-" : i.skipped().toString(), String.valueOf(i.segments()),
+                Formats.bytes(i.storedBytes()), time(i.minTimestamp()) + " .. " + time(i.maxTimestamp()),
+                Formats.orDash(i.openedAt()) + " .. " + (i.closedAt() == null ? "current" : i.closedAt())));
+          }
         }
       }
-      Formats.table(out, List.of("TOPIC", "PARTITION", "OFFSETS", "RECORDS", "ABSENT", "SKIPPED", "SEGMENTS", "SIZE",
-          "TIMESTAMPS"), rows);
+      Formats.table(out, List.of("TOPIC", "PARTITION", "TOPIC ID", "OFFSETS", "RECORDS", "ABSENT", "SKIPPED", "SEGMENTS",
+          "SIZE", "TIMESTAMPS", "INCARNATION"), rows);
       return ExitCode.OK;
     }
+  }
+
+  private static String topicId(IncarnationSummary i) {
+    if (i.topicId() == null) {
+      return "unknown";
+    }
+    return i.topicIdFrom() < 0 ? i.topicId() : i.topicId() + " (from " + i.topicIdFrom() + ")";
   }
 
   private static String time(long millis) {

@@ -9,6 +9,7 @@ import io.kafkabackup.storage.StorageBackend;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -69,10 +70,12 @@ final class RestoreCommand extends CliCommand {
     out.printf("restore %s of backup %s (dry run: nothing written)%n", plan.restoreId(), plan.backupId());
     List<List<String>> rows = new ArrayList<>();
     for (RestorePlan.TopicPlan t : plan.topics()) {
-      rows.add(List.of(t.source(), t.target(), String.valueOf(t.sourcePartitions()), String.valueOf(t.targetPartitions()),
-          t.create() ? "create" : "exists"));
+      String ids = plan.partitions().stream().filter(p -> p.topic().equals(t.source()))
+          .map(p -> p.topicId() == null ? "unknown" : p.topicId()).distinct().collect(Collectors.joining(","));
+      rows.add(List.of(t.source(), Formats.orDash(ids.isEmpty() ? null : ids), t.target(),
+          String.valueOf(t.sourcePartitions()), String.valueOf(t.targetPartitions()), t.create() ? "create" : "exists"));
     }
-    Formats.table(out, List.of("SOURCE", "TARGET", "PARTITIONS", "TARGET PARTITIONS", "TARGET TOPIC"), rows);
+    Formats.table(out, List.of("SOURCE", "TOPIC ID", "TARGET", "PARTITIONS", "TARGET PARTITIONS", "TARGET TOPIC"), rows);
     long bytes = plan.partitions().stream().mapToLong(RestorePlan.PartitionPlan::bytes).sum();
     out.printf("%d partitions, up to %,d records in %s of segments%n", plan.partitions().size(), plan.records(),
         Formats.bytes(bytes));

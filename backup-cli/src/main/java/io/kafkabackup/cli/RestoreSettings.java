@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class RestoreSettings {
   static final Set<String> KEYS = Set.of("backup-id", "restore-id", "topics", "include", "exclude", "rename",
       "partitions", "from-offset", "to-offset", "from-time", "to-time", "partition-mapping", "target-partitions",
-      "create-topics", "concurrency", "transaction-records");
+      "create-topics", "concurrency", "transaction-records", "incarnations");
 
   @Option(names = "--backup-id", description = "The backup to restore (restore.backup-id).")
   String backupId;
@@ -25,6 +25,10 @@ final class RestoreSettings {
   List<String> topics;
   @Option(names = "--rename", paramLabel = "FROM=TO", description = "Restore topic FROM as TO (repeatable; restore.rename).")
   Map<String, String> rename;
+  @Option(names = "--incarnation", paramLabel = "TOPIC=TOPIC-ID", description = "Restore the incarnation of TOPIC "
+      + "with this topic id (the topic before it was deleted and created again; describe lists them) instead of the "
+      + "newest (repeatable; restore.incarnations).")
+  Map<String, String> incarnations;
   @Option(names = "--partition", description = "Source partition to restore (repeatable; restore.partitions). Default: all.")
   List<Integer> partitions;
   @Option(names = "--from-offset", description = "First source offset (restore.from-offset).")
@@ -57,6 +61,11 @@ final class RestoreSettings {
       renames.putAll(rename);
     }
     renames.forEach(b::renameTopic);
+    Map<String, String> chosen = new LinkedHashMap<>(s.stringMap("incarnations"));
+    if (incarnations != null) {
+      chosen.putAll(incarnations);
+    }
+    chosen.forEach(b::incarnation);
     List<Integer> parts = partitions;
     if (parts == null && s.has("partitions")) {
       parts = s.strings("partitions").stream().map(v -> {

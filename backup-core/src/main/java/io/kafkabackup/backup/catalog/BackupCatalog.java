@@ -7,7 +7,7 @@ import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
-import io.kafkabackup.backup.log.OffsetRange;
+import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.PartitionState;
 import io.kafkabackup.backup.log.SegmentEntry;
@@ -29,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -130,22 +131,48 @@ public final class BackupCatalog {
   }
 
   /**
-   * The newest consumer-group offsets snapshot of a backup.
+   * The shape of one incarnation of a topic, falling back to the topic's newest shape for backups
+   * written before each incarnation's was stored.
    *
    * @param backupId the backup
-   * @return the snapshot, or empty if the backup has none
+   * @param topic the topic
+   * @param topicId the incarnation's topic id, or null for the newest
+   * @return its description, or empty if none was written
    */
-  public Optional<GroupOffsetsSnapshot> latestGroupSnapshot(String backupId) {
-    List<ObjectKey> keys;
-    try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
-      keys = entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> ((ListEntry.StoredObject) e).key())
-          .collect(Collectors.toList());
+  public Optional<TopicDescription> topicDescription(String backupId, String topic, String topicId) {
+    if (topicId != null) {
+      Optional<TopicDescription> own = BackupJson.readIfExists(storage,
+          BackupLayout.incarnationDescription(backupId, topic, topicId), TopicDescription.class);
+      if (own.isPresent()) {
+        return own;
+      }
     }
-    if (keys.isEmpty()) {
+    return topicDescription(backupId, topic);
+  }
+
+  /**
+   * The newest consumer-group offsets snapshot of a backup taken at or before a moment.
+   *
+   * @param backupId the backup
+   * @param notAfter the moment, or null for the newest snapshot
+   * @return the snapshot, or empty if the backup has none that old
+   */
+  public Optional<GroupOffsetsSnapshot> groupSnapshot(String backupId, Instant notAfter) {
+    ObjectKey chosen = null;
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
+      for (ListEntry entry : (Iterable<ListEntry>) entries::iterator) {
+        if (entry instanceof ListEntry.StoredObject object) {
+          OptionalLong takenAt = BackupLayout.groupSnapshotMillis(object.key());
+          if (takenAt.isPresent() && (notAfter == null || takenAt.getAsLong() <= notAfter.toEpochMilli())) {
+            chosen = object.key(); // listed in time order: the last match is the newest
+          }
+        }
+      }
+    }
+    if (chosen == null) {
       return Optional.empty();
     }
-    ObjectKey newest = keys.get(keys.size() - 1);
-    return Optional.of(BackupJson.read(storage.get(newest), GroupOffsetsSnapshot.class, newest.value()));
+    return Optional.of(BackupJson.read(storage.get(chosen), GroupOffsetsSnapshot.class, chosen.value()));
   }
 
   /**
@@ -173,14 +200,9 @@ public final class BackupCatalog {
   }
 
   private static PartitionSummary summarize(int partition, PartitionState state) {
-    long minTs = state.segments().stream().mapToLong(SegmentEntry::minTimestamp).min().orElse(-1);
-    long maxTs = state.segments().stream().mapToLong(SegmentEntry::maxTimestamp).max().orElse(-1);
-    long skippedCount = state.skipped().stream().mapToLong(OffsetRange::length).sum();
-    long covered = state.nextOffset() < 0 ? 0 : state.nextOffset() - state.startOffset();
-    // Every covered offset is a record, skipped (deleted before it was read) or absent from the log.
-    long absent = covered - state.recordCount() - skippedCount;
-    return new PartitionSummary(partition, state.startOffset(), state.nextOffset(), state.recordCount(), absent,
-        state.skipped(), state.segments().size(), state.storedBytes(), minTs, maxTs);
+    List<Incarnation> incarnations = state.incarnations().isEmpty() ? List.of(Incarnation.NONE) : state.incarnations();
+    return new PartitionSummary(partition, incarnations.stream().map(IncarnationSummary::of)
+        .collect(Collectors.toList()));
   }
 
   /**
@@ -198,9 +220,18 @@ public final class BackupCatalog {
     long bytes = 0;
     for (String topic : topics(backupId)) {
       for (SourcePartition partition : partitions(backupId, topic)) {
-        PartitionState state = PartitionLog.read(storage, backupId, partition);
+        PartitionState state;
+        try {
+          state = PartitionLog.read(storage, backupId, partition);
+        } catch (BackupException e) {
+          // A broken log (a gap, a commit that mixes two topic ids): its segments cannot be trusted, and
+          // none is called an orphan, since which ones it names is unknown.
+          problems.add(new VerifyReport.Problem(BackupLayout.commitLogPrefix(backupId, partition), "log",
+              e.getMessage()));
+          continue;
+        }
         Set<String> referenced = new HashSet<>();
-        for (SegmentEntry entry : state.segments()) {
+        for (SegmentEntry entry : state.allSegments()) {
           referenced.add(entry.key());
           checked++;
           bytes += entry.storedBytes();
@@ -315,7 +346,7 @@ public final class BackupCatalog {
     List<ListEntry.StoredObject> result = new ArrayList<>();
     for (String topic : topics(backupId)) {
       for (SourcePartition partition : partitions(backupId, topic)) {
-        Set<String> referenced = PartitionLog.read(storage, backupId, partition).segments().stream()
+        Set<String> referenced = PartitionLog.read(storage, backupId, partition).allSegments().stream()
             .map(SegmentEntry::key).collect(Collectors.toSet());
         try (Stream<ListEntry> entries = storage.list(BackupLayout.segmentsPrefix(backupId, partition))) {
           entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> (ListEntry.StoredObject) e)
@@ -335,7 +366,7 @@ public final class BackupCatalog {
       return false;
     }
     Set<String> referenced = logs.computeIfAbsent(parts[0] + "/" + parts[2] + "/" + parts[3], k ->
-        PartitionLog.read(storage, parts[0], new SourcePartition(parts[2], Integer.parseInt(parts[3]))).segments()
+        PartitionLog.read(storage, parts[0], new SourcePartition(parts[2], Integer.parseInt(parts[3]))).allSegments()
             .stream().map(SegmentEntry::key).collect(Collectors.toSet()));
     return referenced.contains(segmentKey);
   }

@@ -24,10 +24,12 @@ public record VerifyReport(
   }
 
   /**
-   * One problem with a committed segment.
+   * One problem with a committed segment or a commit log.
    *
    * @param object the segment's key
-   * @param kind {@code missing}, {@code corrupt} or {@code mismatch}
+   * @param kind {@code missing}, {@code corrupt} or {@code mismatch} (a segment; {@code object} is its key),
+   *     or {@code log} (a partition's commit log is broken — a gap, or a commit whose topic id differs from
+   *     its incarnation's; {@code object} is the log's prefix)
    * @param detail what exactly is wrong
    */
   public record Problem(String object, String kind, String detail) {

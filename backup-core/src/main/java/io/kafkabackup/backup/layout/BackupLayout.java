@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * <pre>
  * {backup-id}/backup.json                                   descriptor, written once (create-only)
  * {backup-id}/status.json                                   state and progress, replaced with if-match
- * {backup-id}/topics/{topic}/topic.json                     partition count and configs
+ * {backup-id}/topics/{topic}/topic.json                     partition count and configs (newest incarnation)
+ * {backup-id}/topics/{topic}/incarnations/{topic-id}.json   the same, of each incarnation
  * {backup-id}/topics/{topic}/{partition}/log/{seq:020}.json commit log, each object create-only
  * {backup-id}/topics/{topic}/{partition}/segments/{first-offset:020}-{writer}.kbseg
  * {backup-id}/groups/{epoch-millis:020}.json                consumer-group offsets snapshot
@@ -26,8 +27,11 @@ public final class BackupLayout {
   /** Backup ids: letters, digits, dot, underscore and dash, up to 128 characters, not starting with a dot. */
   private static final Pattern BACKUP_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
   private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+  /** Kafka prints a topic id as 22 characters of URL-safe base64. */
+  private static final Pattern TOPIC_ID = Pattern.compile("[A-Za-z0-9_-]{22}");
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})-([A-Za-z0-9]+)\\.kbseg");
-  private static final Pattern COMMIT_NAME = Pattern.compile("(\\d{20})\\.json");
+  /** Commits and group snapshots: a zero-padded number (a sequence, epoch milliseconds) and {@code .json}. */
+  private static final Pattern NUMBERED_JSON = Pattern.compile("(\\d{20})\\.json");
   /** The name of every backup's descriptor. */
   public static final String DESCRIPTOR = "backup.json";
 
@@ -116,6 +120,21 @@ public final class BackupLayout {
   }
 
   /**
+   * The object holding the partition count and configs of one incarnation of a topic.
+   *
+   * @param backupId the backup
+   * @param topic the topic
+   * @param topicId the incarnation's Kafka topic id
+   * @return its key
+   */
+  public static ObjectKey incarnationDescription(String backupId, String topic, String topicId) {
+    if (topicId == null || !TOPIC_ID.matcher(topicId).matches()) {
+      throw new IllegalArgumentException("topic id '" + topicId + "' is not a Kafka topic id");
+    }
+    return ObjectKey.of(topicPrefix(backupId, topic) + "incarnations/" + topicId + ".json");
+  }
+
+  /**
    * The prefix of a topic's partitions.
    *
    * @param backupId the backup
@@ -160,7 +179,7 @@ public final class BackupLayout {
    * @return the sequence, or empty if the key is not a commit
    */
   public static OptionalLong commitSequence(ObjectKey key) {
-    Matcher m = COMMIT_NAME.matcher(key.name());
+    Matcher m = NUMBERED_JSON.matcher(key.name());
     return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
   }
 
@@ -218,6 +237,17 @@ public final class BackupLayout {
    */
   public static ObjectKey groupSnapshot(String backupId, long takenAtMillis) {
     return ObjectKey.of(groupSnapshotsPrefix(backupId) + pad(takenAtMillis) + ".json");
+  }
+
+  /**
+   * When a consumer-group snapshot was taken, from its key.
+   *
+   * @param key a key from {@link #groupSnapshotsPrefix} listing
+   * @return epoch milliseconds, or empty if the key is not a snapshot
+   */
+  public static OptionalLong groupSnapshotMillis(ObjectKey key) {
+    Matcher m = NUMBERED_JSON.matcher(key.name());
+    return m.matches() ? OptionalLong.of(Long.parseLong(m.group(1))) : OptionalLong.empty();
   }
 
   private static String pad(long n) {

@@ -6,23 +6,28 @@ import java.util.List;
  * One immutable object of a partition's commit log, written create-only at its sequence number. The
  * fields a kind does not use are null.
  *
- * @param format the commit format version ({@value #FORMAT})
+ * @param format the commit format version: 1 (no topic ids) or {@value #FORMAT}
  * @param sequence its position in the log, from 0
  * @param kind what it does
  * @param writer the id of the job that wrote it
  * @param committedAt when, as an ISO-8601 instant
+ * @param topicId format 2: the Kafka topic id of the incarnation the commit belongs to (for an
+ *     {@code incarnation} commit: of the incarnation it starts)
  * @param startOffset for {@code segment}: the first offset covered; for {@code checkpoint}: where the
- *     backup of the partition starts
+ *     current incarnation's backup starts; for {@code incarnation}: where the new incarnation starts
  * @param nextOffset the partition's resume position after this commit (claims: the position they found)
  * @param segment for {@code segment}: the segment added, or null for a span without records
  * @param skipped for {@code segment}: offsets lost before they could be read (retention moved the log
- *     start); for {@code checkpoint}: all of them so far
- * @param segments for {@code checkpoint}: every segment so far, in offset order
+ *     start); for a format-1 {@code checkpoint}: all of them so far
+ * @param segments for a format-1 {@code checkpoint}: every segment so far, in offset order
+ * @param incarnations for a format-2 {@code checkpoint}: every incarnation so far, oldest first, the
+ *     current one last
  */
 public record Commit(
-    int format, long sequence, CommitKind kind, String writer, String committedAt, Long startOffset,
-    Long nextOffset, SegmentEntry segment, List<OffsetRange> skipped, List<SegmentEntry> segments) {
+    int format, long sequence, CommitKind kind, String writer, String committedAt, String topicId,
+    Long startOffset, Long nextOffset, SegmentEntry segment, List<OffsetRange> skipped, List<SegmentEntry> segments,
+    List<Incarnation> incarnations) {
 
-  /** The version written by this code. */
-  public static final int FORMAT = 1;
+  /** The version written by this code; version 1 (without topic ids and incarnations) is still read. */
+  public static final int FORMAT = 2;
 }

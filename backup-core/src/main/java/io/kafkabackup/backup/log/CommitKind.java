@@ -12,5 +12,11 @@ public enum CommitKind {
   SEGMENT,
   /** The whole state so far, so that earlier commits can be deleted. */
   @JsonProperty("checkpoint")
-  CHECKPOINT
+  CHECKPOINT,
+  /**
+   * Format 2: the topic was deleted and created again (a new topic id). The current incarnation is
+   * closed as it is, and a new one starts at the commit's {@code startOffset}.
+   */
+  @JsonProperty("incarnation")
+  INCARNATION
 }

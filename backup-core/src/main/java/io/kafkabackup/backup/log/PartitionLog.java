@@ -37,6 +37,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Every {@value #CHECKPOINT_INTERVAL} commits, the writer appends a {@code checkpoint} holding the
  *       whole state and deletes the commits before it, so reading a log costs a listing and a few small
  *       objects however long the backup has run.
+ *   <li>Every commit carries the Kafka topic id of the {@link Incarnation} it belongs to. When the topic
+ *       is deleted and created again, the writer appends an {@code incarnation} commit: the old history is
+ *       closed as it was and a new span starts, so two topics that shared a name never share a span. A
+ *       log in which a commit's id differs from its incarnation's is broken and is reported.
  * </ul>
  *
  * <p>A write whose outcome is unknown (a timeout) is retried with the same content: if the first try
@@ -94,20 +98,26 @@ public final class PartitionLog {
    * @param backupId the backup
    * @param partition the partition
    * @param writerId this writer's id (unique per job run)
+   * @param topicId the topic id the writer finds in the cluster, or null if it has none; it becomes the
+   *     current incarnation's id when that has none yet (a new log, or history written in format 1). A
+   *     different id does not change the incarnation: the caller decides with {@link #startIncarnation}.
    * @return the log, positioned after the claim
    */
   public static PartitionLog claim(StorageBackend storage, String backupId, SourcePartition partition,
-      String writerId) {
+      String writerId, String topicId) {
     for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
       PartitionState current = read(storage, backupId, partition);
       long sequence = current.lastSequence() + 1;
-      Commit claim = new Commit(Commit.FORMAT, sequence, CommitKind.CLAIM, writerId, Instant.now().toString(),
-          null, current.nextOffset(), null, null, null);
+      String now = Instant.now().toString();
+      Incarnation continued = current.incarnations().isEmpty() ? Incarnation.open(topicId, now, -1)
+          : current.current().adopt(topicId);
+      Commit claim = new Commit(Commit.FORMAT, sequence, CommitKind.CLAIM, writerId, now, continued.topicId(),
+          null, current.nextOffset(), null, null, null, null);
       PartitionLog log = new PartitionLog(storage, backupId, partition, writerId, current);
       try {
         log.write(claim);
-        log.state = new PartitionState(sequence, writerId, current.startOffset(), current.nextOffset(),
-            current.segments(), current.skipped(), current.commitsSinceCheckpoint() + 1);
+        log.state = new PartitionState(sequence, writerId, withCurrent(current.incarnations(), continued),
+            current.commitsSinceCheckpoint() + 1);
         LOG.info("backup {} partition {}: claimed by writer {} at sequence {}, resuming at offset {}", backupId,
             partition, writerId, sequence, current.nextOffset());
         return log;
@@ -182,27 +192,69 @@ public final class PartitionLog {
       throw new IllegalArgumentException("commit of " + partition + " ends at " + nextOffset + " before " + startOffset);
     }
     long sequence = state.lastSequence() + 1;
-    write(new Commit(Commit.FORMAT, sequence, CommitKind.SEGMENT, writerId, Instant.now().toString(), startOffset,
-        nextOffset, segment, List.copyOf(skipped), null));
-    List<SegmentEntry> segments = new ArrayList<>(state.segments());
-    if (segment != null) {
-      segments.add(segment);
+    write(new Commit(Commit.FORMAT, sequence, CommitKind.SEGMENT, writerId, Instant.now().toString(), state.topicId(),
+        startOffset, nextOffset, segment, List.copyOf(skipped), null, null));
+    state = new PartitionState(sequence, writerId, withCurrent(state.incarnations(),
+        state.current().append(startOffset, nextOffset, segment, skipped)), state.commitsSinceCheckpoint() + 1);
+    checkpointIfDue();
+  }
+
+  /**
+   * Closes the current incarnation as it is and starts a new one: the topic was deleted and created
+   * again, so its offsets start anew and belong to a different topic id.
+   *
+   * @param topicId the new topic id
+   * @param startOffset where the new incarnation's backup starts (its log start)
+   * @throws FencedException if another writer has claimed the partition since this one did
+   * @throws IllegalArgumentException if {@code topicId} is the current incarnation's id
+   */
+  public void startIncarnation(String topicId, long startOffset) {
+    if (topicId == null || topicId.equals(state.topicId())) {
+      throw new IllegalArgumentException("a new incarnation of " + partition + " needs a new topic id, not " + topicId);
     }
-    List<OffsetRange> allSkipped = new ArrayList<>(state.skipped());
-    allSkipped.addAll(skipped);
-    state = new PartitionState(sequence, writerId, state.startOffset() < 0 ? startOffset : state.startOffset(),
-        nextOffset, segments, allSkipped, state.commitsSinceCheckpoint() + 1);
+    long sequence = state.lastSequence() + 1;
+    String now = Instant.now().toString();
+    write(new Commit(Commit.FORMAT, sequence, CommitKind.INCARNATION, writerId, now, topicId, startOffset, startOffset,
+        null, null, null, null));
+    state = new PartitionState(sequence, writerId, newIncarnation(state.incarnations(), topicId, now, startOffset),
+        state.commitsSinceCheckpoint() + 1);
+    LOG.info("backup {} partition {}: topic id {} replaces {}; its history is closed at offset {}, the new one starts "
+        + "at {}", backupId, partition, topicId, state.incarnations().get(state.incarnations().size() - 2).topicId(),
+        state.incarnations().get(state.incarnations().size() - 2).nextOffset(), startOffset);
+    checkpointIfDue();
+  }
+
+  private void checkpointIfDue() {
     if (state.commitsSinceCheckpoint() >= CHECKPOINT_INTERVAL) {
       checkpoint();
     }
   }
 
+  private static List<Incarnation> withCurrent(List<Incarnation> incarnations, Incarnation current) {
+    List<Incarnation> result = new ArrayList<>(incarnations);
+    if (result.isEmpty()) {
+      result.add(current);
+    } else {
+      result.set(result.size() - 1, current);
+    }
+    return result;
+  }
+
+  private static List<Incarnation> newIncarnation(List<Incarnation> incarnations, String topicId, String when,
+      long startOffset) {
+    List<Incarnation> result = new ArrayList<>(incarnations);
+    if (!result.isEmpty()) {
+      result.set(result.size() - 1, result.get(result.size() - 1).close(when));
+    }
+    result.add(Incarnation.open(topicId, when, startOffset));
+    return result;
+  }
+
   private void checkpoint() {
     long sequence = state.lastSequence() + 1;
     write(new Commit(Commit.FORMAT, sequence, CommitKind.CHECKPOINT, writerId, Instant.now().toString(),
-        state.startOffset(), state.nextOffset(), null, state.skipped(), state.segments()));
-    state = new PartitionState(sequence, writerId, state.startOffset(), state.nextOffset(), state.segments(),
-        state.skipped(), 0);
+        state.topicId(), state.startOffset(), state.nextOffset(), null, null, null, state.incarnations()));
+    state = new PartitionState(sequence, writerId, state.incarnations(), 0);
     List<ObjectKey> older = new ArrayList<>();
     try (Stream<ListEntry> entries = storage.list(BackupLayout.commitLogPrefix(backupId, partition))) {
       entries.forEach(entry -> {
@@ -237,8 +289,9 @@ public final class PartitionLog {
   }
 
   private static boolean sameContent(Commit a, Commit b) {
-    return a.writer().equals(b.writer()) && a.kind() == b.kind() && Objects.equals(a.startOffset(), b.startOffset())
-        && Objects.equals(a.nextOffset(), b.nextOffset()) && Objects.equals(a.segment(), b.segment());
+    return a.writer().equals(b.writer()) && a.kind() == b.kind() && Objects.equals(a.topicId(), b.topicId())
+        && Objects.equals(a.startOffset(), b.startOffset()) && Objects.equals(a.nextOffset(), b.nextOffset())
+        && Objects.equals(a.segment(), b.segment());
   }
 
   private static PartitionState readOnce(StorageBackend storage, String backupId, SourcePartition partition) {
@@ -279,11 +332,8 @@ public final class PartitionLog {
       throw new BackupException("the commit log of " + partition + " in backup '" + backupId
           + "' starts at sequence " + first.sequence() + " without a checkpoint: commits are missing");
     }
-    long start = -1;
-    long next = -1;
     String owner = null;
-    List<SegmentEntry> segments = new ArrayList<>();
-    List<OffsetRange> skipped = new ArrayList<>();
+    List<Incarnation> incarnations = new ArrayList<>();
     int since = 0;
     long expected = first.sequence();
     for (Commit commit : tail) {
@@ -291,40 +341,56 @@ public final class PartitionLog {
         throw new BackupException("the commit log of " + partition + " in backup '" + backupId + "' lacks commit "
             + (expected - 1));
       }
+      Incarnation current = incarnations.isEmpty() ? null : incarnations.get(incarnations.size() - 1);
+      if (commit.kind() != CommitKind.INCARNATION && commit.kind() != CommitKind.CHECKPOINT && current != null
+          && !current.accepts(commit.topicId())) {
+        throw new BackupException("commit " + commit.sequence() + " of " + partition + " in backup '" + backupId
+            + "' belongs to topic id " + commit.topicId() + " but continues the incarnation of topic id "
+            + current.topicId() + ": the log mixes two topics");
+      }
       switch (commit.kind()) {
         case CHECKPOINT:
-          start = commit.startOffset();
-          next = commit.nextOffset();
-          segments = new ArrayList<>(commit.segments());
-          skipped = new ArrayList<>(commit.skipped());
+          if (commit.incarnations() != null) {
+            incarnations = new ArrayList<>(commit.incarnations());
+          } else {
+            // Format 1: one history without a topic id.
+            incarnations = new ArrayList<>(List.of(new Incarnation(null, -1, null, null, commit.startOffset(),
+                commit.nextOffset(), commit.segments(), commit.skipped())));
+          }
           owner = commit.writer();
           since = 0;
           break;
         case CLAIM:
           owner = commit.writer();
+          incarnations = withCurrent(incarnations, current == null
+              ? Incarnation.open(commit.topicId(), commit.committedAt(), -1) : current.adopt(commit.topicId()));
           since++;
           break;
         case SEGMENT:
-          if (next >= 0 && commit.startOffset() != next) {
+          if (current == null) {
             throw new BackupException("commit " + commit.sequence() + " of " + partition + " in backup '" + backupId
-                + "' starts at offset " + commit.startOffset() + " but the log was at " + next);
+                + "' adds a segment before any claim");
           }
-          if (start < 0) {
-            start = commit.startOffset();
+          if (current.nextOffset() >= 0 && commit.startOffset() != current.nextOffset()) {
+            throw new BackupException("commit " + commit.sequence() + " of " + partition + " in backup '" + backupId
+                + "' starts at offset " + commit.startOffset() + " but the log was at " + current.nextOffset());
           }
-          next = commit.nextOffset();
-          if (commit.segment() != null) {
-            segments.add(commit.segment());
+          incarnations = withCurrent(incarnations, current.adopt(commit.topicId())
+              .append(commit.startOffset(), commit.nextOffset(), commit.segment(), commit.skipped()));
+          since++;
+          break;
+        case INCARNATION:
+          if (commit.topicId() == null || current != null && commit.topicId().equals(current.topicId())) {
+            throw new BackupException("commit " + commit.sequence() + " of " + partition + " in backup '" + backupId
+                + "' starts an incarnation without a new topic id (" + commit.topicId() + ")");
           }
-          if (commit.skipped() != null) {
-            skipped.addAll(commit.skipped());
-          }
+          incarnations = newIncarnation(incarnations, commit.topicId(), commit.committedAt(), commit.startOffset());
           since++;
           break;
         default:
           throw new AssertionError(commit.kind());
       }
     }
-    return new PartitionState(tail.get(tail.size() - 1).sequence(), owner, start, next, segments, skipped, since);
+    return new PartitionState(tail.get(tail.size() - 1).sequence(), owner, incarnations, since);
   }
 }

@@ -1,56 +1,127 @@
 package io.kafkabackup.backup.log;
 
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A partition's backup as its commit log says it is: nothing else counts.
  *
+ * <p>The history is a list of {@link Incarnation}s, one per Kafka topic id the partition had while it
+ * was backed up, oldest first; the last one is current: a writer appends to it, and
+ * {@link #startOffset()}, {@link #nextOffset()}, {@link #segments()} and {@link #skipped()} describe it.
+ *
  * @param lastSequence the sequence of the newest commit, {@code -1} for an empty log
  * @param owner the writer of the newest claim, or null
- * @param startOffset the first offset the backup covers, {@code -1} if nothing is covered yet
- * @param nextOffset where a backup resumes, {@code -1} if nothing is covered yet
- * @param segments every committed segment in offset order
- * @param skipped offset ranges lost before they could be read
+ * @param incarnations every incarnation, oldest first; empty for an empty log
  * @param commitsSinceCheckpoint commits after the newest checkpoint (or since the start)
  */
-public record PartitionState(
-    long lastSequence, String owner, long startOffset, long nextOffset, List<SegmentEntry> segments,
-    List<OffsetRange> skipped, int commitsSinceCheckpoint) {
+public record PartitionState(long lastSequence, String owner, List<Incarnation> incarnations,
+    int commitsSinceCheckpoint) {
 
   /** The state of a partition nobody has written. */
-  public static final PartitionState EMPTY = new PartitionState(-1, null, -1, -1, List.of(), List.of(), 0);
+  public static final PartitionState EMPTY = new PartitionState(-1, null, List.of(), 0);
 
   /**
-   * Copies the lists.
+   * Copies the list.
    *
    * @param lastSequence the newest sequence
    * @param owner the newest claimant
-   * @param startOffset the first covered offset
-   * @param nextOffset the resume position
-   * @param segments the segments
-   * @param skipped the lost ranges
+   * @param incarnations every incarnation, oldest first
    * @param commitsSinceCheckpoint commits after the newest checkpoint
    */
   public PartitionState {
-    segments = List.copyOf(segments);
-    skipped = List.copyOf(skipped);
+    incarnations = List.copyOf(incarnations);
   }
 
   /**
-   * Records held by the committed segments.
+   * The incarnation a writer continues.
+   *
+   * @return the newest incarnation, or {@link Incarnation#NONE} for an empty log
+   */
+  public Incarnation current() {
+    return incarnations.isEmpty() ? Incarnation.NONE : incarnations.get(incarnations.size() - 1);
+  }
+
+  /**
+   * The incarnation with a topic id.
+   *
+   * @param topicId a Kafka topic id
+   * @return the incarnation, if the partition had that id
+   */
+  public Optional<Incarnation> incarnation(String topicId) {
+    return incarnations.stream().filter(i -> i.hasTopicId(topicId)).findFirst();
+  }
+
+  /**
+   * The current incarnation's topic id.
+   *
+   * @return the id, or null when unknown
+   */
+  public String topicId() {
+    return current().topicId();
+  }
+
+  /**
+   * The first offset the current incarnation covers.
+   *
+   * @return the offset, {@code -1} if nothing is covered yet
+   */
+  public long startOffset() {
+    return current().startOffset();
+  }
+
+  /**
+   * Where a backup resumes.
+   *
+   * @return the current incarnation's next offset, {@code -1} if nothing is covered yet
+   */
+  public long nextOffset() {
+    return current().nextOffset();
+  }
+
+  /**
+   * The current incarnation's segments.
+   *
+   * @return its committed segments in offset order
+   */
+  public List<SegmentEntry> segments() {
+    return current().segments();
+  }
+
+  /**
+   * The current incarnation's lost ranges.
+   *
+   * @return offset ranges lost before they could be read
+   */
+  public List<OffsetRange> skipped() {
+    return current().skipped();
+  }
+
+  /**
+   * Every committed segment of every incarnation: what a commit names and prune must keep.
+   *
+   * @return the segments, oldest incarnation first
+   */
+  public List<SegmentEntry> allSegments() {
+    return incarnations.stream().flatMap(i -> i.segments().stream()).collect(Collectors.toList());
+  }
+
+  /**
+   * Records held by the current incarnation's segments.
    *
    * @return the sum of their record counts
    */
   public long recordCount() {
-    return segments.stream().mapToLong(SegmentEntry::recordCount).sum();
+    return current().recordCount();
   }
 
   /**
-   * Bytes stored by the committed segments.
+   * Bytes stored by the current incarnation's segments.
    *
    * @return the sum of their sizes
    */
   public long storedBytes() {
-    return segments.stream().mapToLong(SegmentEntry::storedBytes).sum();
+    return current().storedBytes();
   }
 }

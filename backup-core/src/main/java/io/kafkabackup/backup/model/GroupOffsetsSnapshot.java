@@ -26,7 +26,9 @@ public record GroupOffsetsSnapshot(String takenAt, List<GroupOffsets> groups) {
    * @param topic the topic
    * @param partition the partition
    * @param offset the committed offset
+   * @param topicId the topic's id when the offsets were read, so that an offset is only ever applied to
+   *     the incarnation it was committed on (null in snapshots written before topic ids were recorded)
    */
-  public record CommittedOffset(String topic, int partition, long offset) {
+  public record CommittedOffset(String topic, int partition, long offset, String topicId) {
   }
 }

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BackupCatalogTest {
+  private static final String TOPIC_ID = "gQ0b3XbVQfGp4mTQmC8Q8w";
   @TempDir
   Path dir;
   StorageBackend storage;
@@ -64,7 +65,7 @@ class BackupCatalogTest {
         created.toString(), null, null)));
     for (int p = 0; p < partitions; p++) {
       SourcePartition partition = new SourcePartition("orders", p);
-      PartitionLog log = PartitionLog.claim(storage, id, partition, "w");
+      PartitionLog log = PartitionLog.claim(storage, id, partition, "w", TOPIC_ID);
       for (int s = 0; s < segmentsEach; s++) {
         long start = s * 100L;
         ObjectKey key = BackupLayout.segment(id, partition, start, "w");

@@ -1,10 +1,12 @@
 package io.kafkabackup.backup.log;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.format.Codec;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PartitionLogTest {
   private static final SourcePartition P = new SourcePartition("orders.v1_x", 3);
+  private static final String TOPIC_ID = "gQ0b3XbVQfGp4mTQmC8Q8w";
   @TempDir
   Path dir;
   StorageBackend storage;
@@ -52,7 +55,7 @@ class PartitionLogTest {
 
   @Test
   void commitsChainAndTheStateIsReadBackFromStorage() {
-    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1");
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
     log.commit(0, 10, segment("a", 0, 10), List.of());
     log.commit(10, 15, null, List.of(new OffsetRange(10, 15)));
     log.commit(15, 30, segment("b", 15, 30), List.of());
@@ -68,16 +71,16 @@ class PartitionLogTest {
 
   @Test
   void aCommitThatDoesNotStartAtThePositionIsRefused() {
-    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1");
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
     log.commit(0, 10, segment("a", 0, 10), List.of());
     assertThrows(IllegalArgumentException.class, () -> log.commit(11, 20, segment("b", 11, 20), List.of()));
   }
 
   @Test
   void aLaterClaimFencesTheEarlierWriterAndNothingOfItsIsCommitted() {
-    PartitionLog first = PartitionLog.claim(storage, "b", P, "w1");
+    PartitionLog first = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
     first.commit(0, 10, segment("a", 0, 10), List.of());
-    PartitionLog second = PartitionLog.claim(storage, "b", P, "w2");
+    PartitionLog second = PartitionLog.claim(storage, "b", P, "w2", TOPIC_ID);
     assertEquals(10, second.state().nextOffset());
     FencedException fenced = assertThrows(FencedException.class,
         () -> first.commit(10, 20, segment("b-w1", 10, 20), List.of()));
@@ -90,7 +93,7 @@ class PartitionLogTest {
 
   @Test
   void checkpointsCompactTheLogWithoutChangingTheState() {
-    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1");
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
     int commits = PartitionLog.CHECKPOINT_INTERVAL * 2 + 7;
     for (int i = 0; i < commits; i++) {
       log.commit(i * 10L, i * 10L + 10, segment("s" + i, i * 10L, i * 10L + 10), List.of());
@@ -105,7 +108,7 @@ class PartitionLogTest {
     }
     assertTrue(objects <= PartitionLog.CHECKPOINT_INTERVAL + 1, "old commits deleted, " + objects + " left");
     // a new writer resumes from the compacted log
-    PartitionLog next = PartitionLog.claim(storage, "b", P, "w2");
+    PartitionLog next = PartitionLog.claim(storage, "b", P, "w2", TOPIC_ID);
     assertEquals(commits * 10L, next.state().nextOffset());
   }
 
@@ -131,7 +134,7 @@ class PartitionLogTest {
       public void close() {
       }
     };
-    PartitionLog log = PartitionLog.claim(flaky, "b", P, "w1");
+    PartitionLog log = PartitionLog.claim(flaky, "b", P, "w1", TOPIC_ID);
     loseAnswer.set(true);
     SegmentEntry entry = segment("a", 0, 10);
     assertThrows(StorageException.class, () -> log.commit(0, 10, entry, List.of()));
@@ -155,12 +158,116 @@ class PartitionLogTest {
 
   @Test
   void aLogWithAMissingCommitIsReportedAsBroken() {
-    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1");
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
     log.commit(0, 10, segment("a", 0, 10), List.of());
     log.commit(10, 20, segment("b", 10, 20), List.of());
     storage.delete(BackupLayout.commit("b", P, 1));
     BackupException e = assertThrows(BackupException.class,
         () -> PartitionLog.read(storage, "b", P));
     assertTrue(e.getMessage().contains("lacks commit 1"), e.getMessage());
+  }
+
+  @Test
+  void aNewIncarnationClosesTheOldHistoryAsItWasAndStartsANewSpan() {
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
+    log.commit(0, 250, segment("old", 0, 250), List.of());
+    log.startIncarnation("NEWidNEWidNEWidNEWid0w", 0);
+    log.commit(0, 150, segment("new", 0, 150), List.of());
+    // enough commits for two checkpoints, so the incarnations are also read back from a checkpoint
+    for (int i = 0; i < PartitionLog.CHECKPOINT_INTERVAL * 2; i++) {
+      log.commit(150 + i, 151 + i, null, List.of());
+    }
+    for (PartitionState state : List.of(log.state(), PartitionLog.read(storage, "b", P))) {
+      assertEquals(2, state.incarnations().size());
+      Incarnation old = state.incarnations().get(0);
+      assertEquals(TOPIC_ID, old.topicId());
+      assertEquals(0, old.startOffset());
+      assertEquals(250, old.nextOffset());
+      assertEquals(List.of(segment("old", 0, 250)), old.segments());
+      assertTrue(old.closedAt() != null && old.openedAt() != null, old.toString());
+      Incarnation current = state.current();
+      assertEquals("NEWidNEWidNEWidNEWid0w", current.topicId());
+      assertEquals(null, current.closedAt());
+      assertEquals(0, current.startOffset());
+      assertEquals(150 + PartitionLog.CHECKPOINT_INTERVAL * 2, state.nextOffset());
+      assertEquals(List.of(segment("new", 0, 150)), state.segments());
+      assertEquals(old, state.incarnation(TOPIC_ID).orElseThrow());
+    }
+    // a new writer that finds the new id continues the new incarnation
+    PartitionLog next = PartitionLog.claim(storage, "b", P, "w2", "NEWidNEWidNEWidNEWid0w");
+    assertEquals(2, next.state().incarnations().size());
+    assertEquals(150 + PartitionLog.CHECKPOINT_INTERVAL * 2, next.state().nextOffset());
+    assertThrows(IllegalArgumentException.class, () -> next.startIncarnation("NEWidNEWidNEWidNEWid0w", 0));
+  }
+
+  @Test
+  void aClaimThatFindsAnotherTopicIdDoesNotChangeTheIncarnation() {
+    PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID).commit(0, 10, segment("a", 0, 10), List.of());
+    PartitionLog second = PartitionLog.claim(storage, "b", P, "w2", "OTHERidOTHERidOTHERid0");
+    assertEquals(TOPIC_ID, second.state().topicId());
+    assertEquals(TOPIC_ID, PartitionLog.read(storage, "b", P).topicId());
+    assertEquals(10, second.state().nextOffset());
+  }
+
+  @Test
+  void aFormat1LogIsReadWithoutATopicIdAndAWriterContinuingItAdoptsOne() {
+    // A format-1 log as the previous version wrote it: a claim, a segment, a checkpoint, a segment.
+    putJson(0, "{\"format\":1,\"sequence\":0,\"kind\":\"claim\",\"writer\":\"old\","
+        + "\"committedAt\":\"2026-01-01T00:00:00Z\",\"nextOffset\":-1}");
+    putJson(1, "{\"format\":1,\"sequence\":1,\"kind\":\"segment\",\"writer\":\"old\","
+        + "\"committedAt\":\"2026-01-01T00:00:01Z\",\"startOffset\":0,\"nextOffset\":10,\"segment\":"
+        + new String(BackupJson.write(segment("a", 0, 10)), UTF_8)
+        + ",\"skipped\":[]}");
+    putJson(2, "{\"format\":1,\"sequence\":2,\"kind\":\"checkpoint\",\"writer\":\"old\","
+        + "\"committedAt\":\"2026-01-01T00:00:02Z\",\"startOffset\":0,\"nextOffset\":10,\"segments\":["
+        + new String(BackupJson.write(segment("a", 0, 10)), UTF_8)
+        + "],\"skipped\":[{\"from\":3,\"to\":4}]}");
+    putJson(3, "{\"format\":1,\"sequence\":3,\"kind\":\"segment\",\"writer\":\"old\","
+        + "\"committedAt\":\"2026-01-01T00:00:03Z\",\"startOffset\":10,\"nextOffset\":20,\"segment\":"
+        + new String(BackupJson.write(segment("b", 10, 20)), UTF_8)
+        + ",\"skipped\":[]}");
+    PartitionState old = PartitionLog.read(storage, "b", P);
+    assertEquals(1, old.incarnations().size());
+    assertEquals(null, old.topicId());
+    assertEquals(0, old.startOffset());
+    assertEquals(20, old.nextOffset());
+    assertEquals(List.of(segment("a", 0, 10), segment("b", 10, 20)), old.segments());
+    assertEquals(List.of(new OffsetRange(3, 4)), old.skipped());
+
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
+    log.commit(20, 30, segment("c", 20, 30), List.of());
+    PartitionState continued = PartitionLog.read(storage, "b", P);
+    assertEquals(1, continued.incarnations().size());
+    assertEquals(TOPIC_ID, continued.topicId());
+    assertEquals(20, continued.current().topicIdFrom(), "the id is known only from where it was adopted");
+    assertEquals(3, continued.segments().size());
+    assertEquals(continued, log.state());
+  }
+
+  @Test
+  void aCommitWhoseTopicIdDiffersFromItsIncarnationIsReportedAsBroken() {
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID);
+    log.commit(0, 10, segment("a", 0, 10), List.of());
+    // planted: the next span of the same log, but from another topic id and with no incarnation commit
+    storage.put(BackupLayout.commit("b", P, 2), BackupJson.write(new Commit(Commit.FORMAT, 2,
+        CommitKind.SEGMENT, "w1", "2026-01-01T00:00:00Z", "PLANTEDidPLANTEDid0000", 10L, 20L, segment("b", 10, 20),
+        List.of(), null, null)), PutOptions.createOnly());
+    BackupException e = assertThrows(BackupException.class, () -> PartitionLog.read(storage, "b", P));
+    assertTrue(e.getMessage().contains("mixes two topics") && e.getMessage().contains("PLANTEDidPLANTEDid0000"),
+        e.getMessage());
+  }
+
+  @Test
+  void aCommitOfANewerFormatIsRefusedByName() {
+    putJson(0, "{\"format\":3,\"sequence\":0,\"kind\":\"claim\",\"writer\":\"future\","
+        + "\"committedAt\":\"2027-01-01T00:00:00Z\",\"nextOffset\":-1}");
+    BackupException e = assertThrows(BackupException.class, () -> PartitionLog.read(storage, "b", P));
+    assertTrue(e.getMessage().contains("commit format 3") && e.getMessage().contains(BackupLayout.commit("b", P, 0)
+        .value()), e.getMessage());
+  }
+
+  private void putJson(long sequence, String json) {
+    storage.put(BackupLayout.commit("b", P, sequence), json.getBytes(UTF_8),
+        PutOptions.createOnly());
   }
 }

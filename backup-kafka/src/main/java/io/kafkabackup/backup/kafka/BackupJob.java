@@ -16,6 +16,7 @@ import io.kafkabackup.storage.StorageException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +75,7 @@ public final class BackupJob {
   private final AtomicLong segments = new AtomicLong();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final List<BackupWorker> workers = new ArrayList<>();
+  private final Map<TopicPartition, String> stoppedPartitions = new ConcurrentHashMap<>();
   private final JobMetrics metrics;
   /**
    * Compresses, checksums and writes full segment blocks for every worker. Two threads per core: a
@@ -80,8 +83,11 @@ public final class BackupJob {
    */
   private ExecutorService encoder;
   private volatile boolean stopping;
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
   private Set<String> topics;
   private String startedAt;
+  /** The job's admin client, open while {@link #run()} runs; thread-safe, shared by the workers. */
+  private Admin admin;
 
   /**
    * Creates a job; nothing happens until {@link #run()}.
@@ -117,6 +123,7 @@ public final class BackupJob {
       return t;
     });
     try (Admin admin = Admin.create(clientProperties("admin"))) {
+      this.admin = admin;
       topics = options.topics().resolve(ClusterSnapshots.await(admin.listTopics().names(), "listing topics"));
       if (topics.isEmpty()) {
         throw new BackupException("no topic matches " + options.topics().describe());
@@ -125,9 +132,7 @@ public final class BackupJob {
       writeDescriptor(clusterId);
       writeStatus(BackupState.RUNNING, null, null);
       List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, topics);
-      for (TopicDescription d : described) {
-        storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), BackupJson.write(d));
-      }
+      described.forEach(this::storeDescription);
       snapshotGroups(admin);
       List<TopicPartition> partitions = new ArrayList<>();
       for (TopicDescription d : described) {
@@ -146,6 +151,11 @@ public final class BackupJob {
         background.scheduleAtFixedRate(() -> snapshotGroupsQuietly(admin), every, every, TimeUnit.MILLISECONDS);
       }
       runWorkers(partitions);
+      if (!stoppedPartitions.isEmpty()) {
+        failure.compareAndSet(null, new BackupException("backup " + options.backupId() + ": "
+            + stoppedPartitions.size() + " partition(s) stopped: "
+            + stoppedPartitions.values().stream().sorted().collect(Collectors.joining("; "))));
+      }
     } catch (RuntimeException e) {
       failure.compareAndSet(null, e);
     } finally {
@@ -178,6 +188,7 @@ public final class BackupJob {
    */
   public void stop() {
     stopping = true;
+    stopRequested.countDown();
     synchronized (workers) {
       workers.forEach(BackupWorker::wakeup);
     }
@@ -253,6 +264,17 @@ public final class BackupJob {
             + existing.sourceCluster() + ", not from " + clusterId + ": use another backup id");
       }
       LOG.info("backup {}: resuming (created {})", options.backupId(), existing.createdAt());
+    }
+  }
+
+  /** The topic's shape as the newest one, and as its incarnation's (create-only: an incarnation's shape is kept). */
+  private void storeDescription(TopicDescription d) {
+    storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), BackupJson.write(d));
+    try {
+      storage.put(BackupLayout.incarnationDescription(options.backupId(), d.topic(), d.topicId()), BackupJson.write(d),
+          PutOptions.createOnly());
+    } catch (ObjectAlreadyExistsException e) {
+      // Stored by an earlier run or another partition's worker.
     }
   }
 
@@ -332,6 +354,16 @@ public final class BackupJob {
     return stopping || failure.get() != null;
   }
 
+  /** Waits until the job is asked to stop, or for {@code timeout}. */
+  void awaitStop(Duration timeout) {
+    try {
+      stopRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop();
+    }
+  }
+
   boolean snapshot() {
     return options.mode() == BackupMode.SNAPSHOT;
   }
@@ -342,6 +374,38 @@ public final class BackupJob {
 
   long beginningOffset(TopicPartition tp) {
     return beginningOffsets.computeIfAbsent(tp, p -> 0L);
+  }
+
+  /** A snapshot backs a new incarnation up to its end when the job noticed it. */
+  void newEndOffset(TopicPartition tp, long end) {
+    endOffsets.put(tp, end);
+    progress.computeIfPresent(tp, (k, p) -> new PartitionProgress(p.topic(), p.partition(), p.committedOffset(),
+        snapshot() ? end : p.endOffset(), p.records(), p.bytes(), p.done()));
+  }
+
+  /**
+   * The topics' ids in the cluster now.
+   *
+   * @return name to id; a topic that does not exist is absent
+   * @throws BackupException if the cluster did not answer
+   */
+  Map<String, String> topicIds(Collection<String> names) {
+    return ClusterSnapshots.topicIds(admin, names);
+  }
+
+  /** Stores the shape of a topic that was created again, before its new incarnation's first commit. */
+  void describeAgain(String topic) {
+    ClusterSnapshots.describeTopics(admin, List.of(topic)).forEach(this::storeDescription);
+  }
+
+  /** A partition's backup stopped for good: the job fails, or goes on and reports it at the end. */
+  void partitionStopped(TopicPartition tp, String message) {
+    if (options.onPartitionError() == PartitionErrorPolicy.FAIL) {
+      fail(new BackupException(message));
+    } else {
+      LOG.error("{}", message);
+      stoppedPartitions.put(tp, message);
+    }
   }
 
   void committed(TopicPartition tp, SegmentEntry segment) {

@@ -27,6 +27,8 @@ public final class BackupOptions {
   private final String groupId;
   private final Duration pollTimeout;
   private final Duration groupSnapshotInterval;
+  private final Duration topicCheckInterval;
+  private final PartitionErrorPolicy onPartitionError;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
 
@@ -44,6 +46,8 @@ public final class BackupOptions {
     this.groupId = b.groupId;
     this.pollTimeout = b.pollTimeout;
     this.groupSnapshotInterval = b.groupSnapshotInterval;
+    this.topicCheckInterval = b.topicCheckInterval;
+    this.onPartitionError = b.onPartitionError;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
     if (!kafka.containsKey("bootstrap.servers")) {
@@ -127,6 +131,16 @@ public final class BackupOptions {
     return groupSnapshotInterval;
   }
 
+  /** @return how often the job compares the topics' ids with the ones it backs up */
+  public Duration topicCheckInterval() {
+    return topicCheckInterval;
+  }
+
+  /** @return what the job does when a partition's backup has to stop */
+  public PartitionErrorPolicy onPartitionError() {
+    return onPartitionError;
+  }
+
   /** @return the Kafka client properties passed through to every client */
   public Map<String, Object> kafka() {
     return kafka;
@@ -152,6 +166,8 @@ public final class BackupOptions {
     private String groupId;
     private Duration pollTimeout = Duration.ofMillis(500);
     private Duration groupSnapshotInterval = Duration.ofMinutes(5);
+    private Duration topicCheckInterval = Duration.ofSeconds(5);
+    private PartitionErrorPolicy onPartitionError = PartitionErrorPolicy.FAIL;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
 
@@ -253,6 +269,32 @@ public final class BackupOptions {
      */
     public Builder groupSnapshotInterval(Duration interval) {
       this.groupSnapshotInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Sets how often the job compares each topic's id with the one its backup continues (default 5 s).
+     * A commit always checks first, so this bounds how long a deleted topic goes unnoticed while
+     * nothing is committed, and how much of a deleted topic's last uncommitted records can be kept.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder topicCheckInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      positive("topic-check-interval", interval.toMillis());
+      this.topicCheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets what the job does when a partition's backup has to stop (default {@link PartitionErrorPolicy#FAIL}).
+     *
+     * @param policy the policy
+     * @return this builder
+     */
+    public Builder onPartitionError(PartitionErrorPolicy policy) {
+      this.onPartitionError = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

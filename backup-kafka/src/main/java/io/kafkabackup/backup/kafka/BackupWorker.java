@@ -1,7 +1,8 @@
 package io.kafkabackup.backup.kafka;
 
-import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.log.FencedException;
+import io.kafkabackup.backup.log.OffsetRange;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.storage.StorageException;
@@ -13,8 +14,11 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -29,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * One consumer of a backup job and the partitions it owns: either a fixed set (one instance) or what
  * the group coordinator assigns (scale-out). Everything here runs on the worker's own thread, rebalance
  * callbacks included, as the Kafka consumer requires.
+ *
+ * <p>Each partition's backup is tied to its topic's id ({@link IncarnationCheck}): the id is compared when
+ * a partition is taken, every {@link BackupOptions#topicCheckInterval()}, when a fetch answers out of
+ * range, and before any commit of records read since the last check. A deleted topic's partitions are
+ * parked until the topic exists again; a topic created again starts a new incarnation from its log start.
  */
 final class BackupWorker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(BackupWorker.class);
@@ -43,6 +52,9 @@ final class BackupWorker implements Runnable {
   private final Map<TopicPartition, PartitionBackup> owned = new HashMap<>();
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
   private final Map<TopicPartition, Integer> failures = new HashMap<>();
+  /** Partitions whose topic does not exist (continuous mode): unassigned until it is created again. */
+  private final Map<TopicPartition, PartitionBackup> parked = new HashMap<>();
+  private long nextTopicCheckNanos;
   private boolean assignedOnce;
 
   BackupWorker(BackupJob job, KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> fixed) {
@@ -92,9 +104,19 @@ final class BackupWorker implements Runnable {
   }
 
   private void loop() {
+    nextTopicCheckNanos = System.nanoTime() + job.options().topicCheckInterval().toNanos();
     while (!job.stopping()) {
-      if (fixed != null ? owned.isEmpty() : assignedOnce && owned.isEmpty() && job.snapshot()) {
+      if (fixed != null ? owned.isEmpty() && parked.isEmpty() : assignedOnce && owned.isEmpty() && job.snapshot()) {
         return;
+      }
+      if (System.nanoTime() >= nextTopicCheckNanos) {
+        nextTopicCheckNanos = System.nanoTime() + job.options().topicCheckInterval().toNanos();
+        checkTopicsQuietly();
+      }
+      if (fixed != null && owned.isEmpty()) {
+        // Every partition is parked and a consumer without partitions cannot poll: wait for the next check.
+        job.awaitStop(job.options().topicCheckInterval());
+        continue;
       }
       ConsumerRecords<byte[], byte[]> records;
       try {
@@ -144,21 +166,59 @@ final class BackupWorker implements Runnable {
     }
   }
 
-  /** Takes partitions over: claims each log (fencing earlier writers) and seeks to its position. */
+  /**
+   * Takes partitions over: claims each log (fencing earlier writers), compares its incarnation with the
+   * topic's id now, and seeks to its position.
+   */
   private void take(Collection<TopicPartition> partitions) {
+    Map<String, String> ids = job.topicIds(topicsOf(partitions));
+    List<TopicPartition> present = partitions.stream().filter(tp -> ids.containsKey(tp.topic()))
+        .collect(Collectors.toList());
+    Map<TopicPartition, Long> starts = present.isEmpty() ? Map.of() : consumer.beginningOffsets(present);
+    Map<TopicPartition, Long> ends = present.isEmpty() ? Map.of() : consumer.endOffsets(present);
     List<TopicPartition> toSeek = new ArrayList<>();
     for (TopicPartition tp : partitions) {
-      SourcePartition source = KafkaRecords.source(tp);
-      PartitionLog log = PartitionLog.claim(job.storage(), job.options().backupId(), source, job.writerId());
+      String topicId = ids.get(tp.topic());
+      PartitionLog log = PartitionLog.claim(job.storage(), job.options().backupId(), KafkaRecords.source(tp),
+          job.writerId(), topicId);
       long position = log.state().nextOffset();
-      if (position < 0) {
-        position = job.beginningOffset(tp);
+      PartitionBackup backup = new PartitionBackup(job.storage(), job.options(), log, position, job.encoder());
+      switch (IncarnationCheck.decide(log.state().topicId(), position, topicId, ends.getOrDefault(tp, -1L))) {
+        case TOPIC_MISSING:
+          if (job.snapshot()) {
+            job.report(tp, position, true);
+          } else {
+            LOG.info("backup {} partition {}: topic {} does not exist; waiting for it", job.options().backupId(), tp,
+                tp.topic());
+            parked.put(tp, backup);
+          }
+          continue;
+        case TRUNCATED:
+          job.partitionStopped(tp, IncarnationCheck.truncatedMessage(job.options().backupId(), log.partition(),
+              log.state().topicId(), position, ends.get(tp)));
+          continue;
+        case NEW_INCARNATION:
+          position = starts.get(tp);
+          backup.startIncarnation(topicId, position);
+          job.describeAgain(tp.topic());
+          if (job.snapshot()) {
+            job.newEndOffset(tp, ends.get(tp));
+          }
+          break;
+        case CONTINUE:
+          if (position < 0) {
+            position = starts.get(tp);
+            backup = new PartitionBackup(job.storage(), job.options(), log, position, job.encoder());
+          }
+          break;
+        default:
+          throw new AssertionError();
       }
       if (job.snapshot() && position >= job.endOffset(tp)) {
         job.report(tp, position, true);
         continue;
       }
-      owned.put(tp, new PartitionBackup(job.storage(), job.options(), log, position, job.encoder()));
+      owned.put(tp, backup);
       toSeek.add(tp);
     }
     if (fixed == null) {
@@ -177,8 +237,142 @@ final class BackupWorker implements Runnable {
     }
   }
 
+  private static Set<String> topicsOf(Collection<TopicPartition> partitions) {
+    return partitions.stream().map(TopicPartition::topic).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The periodic check: a cluster that does not answer now is asked again at the next one. */
+  private void checkTopicsQuietly() {
+    List<TopicPartition> all = new ArrayList<>(owned.keySet());
+    all.addAll(parked.keySet());
+    if (all.isEmpty()) {
+      return;
+    }
+    try {
+      checkTopics(all);
+    } catch (BackupException e) {
+      LOG.warn("backup {}: checking the topics' ids failed, trying again in {}: {}", job.options().backupId(),
+          job.options().topicCheckInterval(), e.getMessage());
+    }
+  }
+
+  /**
+   * Compares the topics' ids with the incarnations being backed up: a match proves every record read so
+   * far; a change closes the proven part of the span and parks the partition or starts its new incarnation;
+   * a parked partition whose topic exists again is taken up.
+   *
+   * @return the owned partitions whose topic id is unchanged
+   * @throws BackupException if the cluster did not answer
+   */
+  private Set<TopicPartition> checkTopics(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      if (owned.containsKey(tp)) {
+        positions.put(tp, consumer.position(tp)); // before asking: every record read so far is older than the answer
+      }
+    }
+    Map<String, String> ids = job.topicIds(topicsOf(partitions));
+    Set<TopicPartition> unchanged = new HashSet<>();
+    for (TopicPartition tp : partitions) {
+      String topicId = ids.get(tp.topic());
+      PartitionBackup backup = owned.get(tp);
+      if (backup != null) {
+        if (Objects.equals(topicId, backup.topicId())) {
+          backup.proven(positions.get(tp));
+          unchanged.add(tp);
+        } else {
+          topicChanged(tp, backup, topicId);
+        }
+      } else if (parked.containsKey(tp) && topicId != null) {
+        unpark(tp, topicId);
+      }
+    }
+    return unchanged;
+  }
+
+  /** The topic was deleted ({@code topicId} null) or created again: close the old incarnation's span. */
+  private void topicChanged(TopicPartition tp, PartitionBackup backup, String topicId) {
+    try {
+      OffsetRange dropped = backup.closeProven();
+      if (dropped != null) {
+        LOG.warn("backup {} partition {}: topic {} changed (id {} -> {}) while offsets [{}, {}) were being read; "
+            + "they could come from either topic and are not kept", job.options().backupId(), tp, tp.topic(),
+            backup.topicId(), topicId, dropped.from(), dropped.to());
+      }
+      if (topicId == null) {
+        if (job.snapshot()) {
+          release(tp, true);
+          return;
+        }
+        LOG.info("backup {} partition {}: topic {} was deleted; its history is kept up to offset {}, waiting for the "
+            + "topic to exist again", job.options().backupId(), tp, tp.topic(), backup.spanStart());
+        owned.remove(tp);
+        retryAt.remove(tp);
+        failures.remove(tp);
+        parked.put(tp, backup);
+        if (fixed != null) {
+          consumer.assign(new ArrayList<>(owned.keySet()));
+        } else {
+          consumer.pause(List.of(tp));
+        }
+        return;
+      }
+      startIncarnation(tp, backup, topicId);
+    } catch (FencedException e) {
+      LOG.warn("backup {}: {}", job.options().backupId(), e.getMessage());
+      release(tp, false);
+      job.fenced(tp, e);
+    } catch (UncheckedIOException | StorageException e) {
+      failed(tp, e);
+    }
+  }
+
+  /** A parked partition's topic exists again. */
+  private void unpark(TopicPartition tp, String topicId) {
+    PartitionBackup backup = parked.remove(tp);
+    owned.put(tp, backup);
+    if (fixed != null) {
+      consumer.assign(new ArrayList<>(owned.keySet()));
+    } else {
+      consumer.resume(List.of(tp));
+    }
+    try {
+      if (topicId.equals(backup.topicId())) {
+        consumer.seek(tp, backup.spanStart()); // it was only missing from the metadata for a while
+      } else {
+        startIncarnation(tp, backup, topicId);
+      }
+    } catch (FencedException e) {
+      LOG.warn("backup {}: {}", job.options().backupId(), e.getMessage());
+      release(tp, false);
+      job.fenced(tp, e);
+    } catch (UncheckedIOException | StorageException e) {
+      failed(tp, e);
+    }
+  }
+
+  private void startIncarnation(TopicPartition tp, PartitionBackup backup, String topicId) {
+    long start = consumer.beginningOffsets(List.of(tp)).get(tp);
+    job.describeAgain(tp.topic());
+    backup.startIncarnation(topicId, start);
+    if (job.snapshot()) {
+      job.newEndOffset(tp, consumer.endOffsets(List.of(tp)).get(tp));
+    }
+    consumer.seek(tp, start);
+  }
+
   private boolean commit(TopicPartition tp, long position) {
     PartitionBackup backup = owned.get(tp);
+    if (backup.unproven(position)) {
+      try {
+        if (!checkTopics(List.of(tp)).contains(tp)) {
+          return false; // the topic changed: what could be kept was committed by the change
+        }
+      } catch (BackupException e) {
+        failed(tp, e);
+        return false;
+      }
+    }
     try {
       long started = System.nanoTime();
       SegmentEntry segment = backup.commit(position);
@@ -237,17 +431,38 @@ final class BackupWorker implements Runnable {
     }
   }
 
-  /** Retention deleted offsets before they were read: record them as skipped and go on from the log start. */
+  /**
+   * A fetch answered out of range: the topic was created again (a new id), retention deleted offsets
+   * before they were read (recorded as skipped; the backup goes on from the log start), or the log now
+   * ends below the position (truncated: the partition's backup stops).
+   */
   private void outOfRange(Set<TopicPartition> partitions) {
-    Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
-    for (TopicPartition tp : partitions) {
+    Set<TopicPartition> unchanged;
+    try {
+      unchanged = checkTopics(partitions.stream().filter(owned::containsKey).collect(Collectors.toList()));
+    } catch (BackupException e) {
+      partitions.stream().filter(owned::containsKey).forEach(tp -> failed(tp, e));
+      return;
+    }
+    if (unchanged.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, Long> starts = consumer.beginningOffsets(unchanged);
+    Map<TopicPartition, Long> ends = consumer.endOffsets(unchanged);
+    for (TopicPartition tp : unchanged) {
       PartitionBackup backup = owned.get(tp);
       long from = consumer.position(tp);
       long to = starts.get(tp);
-      if (backup != null && to > from) {
+      if (to > from) {
         LOG.warn("backup {} partition {}: offsets [{}, {}) were deleted by retention before they were read; "
             + "recorded as skipped", job.options().backupId(), tp, from, to);
         backup.skip(from, to);
+      } else if (from > ends.get(tp)) {
+        job.partitionStopped(tp, IncarnationCheck.truncatedMessage(job.options().backupId(), backup.partition(),
+            backup.topicId(), from, ends.get(tp)));
+        backup.discard();
+        release(tp, false);
+        continue;
       }
       consumer.seek(tp, Math.max(from, to));
     }
@@ -277,8 +492,9 @@ final class BackupWorker implements Runnable {
         }
         PartitionBackup backup = owned.remove(tp);
         if (backup != null) {
-          backup.abandon();
+          backup.discard();
         }
+        parked.remove(tp);
         retryAt.remove(tp);
       }
     }
@@ -288,8 +504,9 @@ final class BackupWorker implements Runnable {
       for (TopicPartition tp : partitions) {
         PartitionBackup backup = owned.remove(tp);
         if (backup != null) {
-          backup.abandon();
+          backup.discard();
         }
+        parked.remove(tp);
         retryAt.remove(tp);
       }
     }

@@ -19,8 +19,10 @@ import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.admin.ListGroupsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /** Reads what a backup stores about the cluster besides records: topic shapes and group offsets. */
 final class ClusterSnapshots {
@@ -55,13 +57,44 @@ final class ClusterSnapshots {
           set.put(entry.name(), entry.value());
         }
       }
-      result.add(new TopicDescription(topic, d.partitions().size(), d.partitions().get(0).replicas().size(), set, now));
+      result.add(new TopicDescription(topic, d.partitions().size(), d.partitions().get(0).replicas().size(), set, now,
+          d.topicId().toString()));
     }
     return result;
   }
 
-  /** The committed offsets of every consumer group on the given topics. */
+  /**
+   * The current topic id of each topic that exists.
+   *
+   * @return topic name to id; a topic that does not exist (deleted, not yet created again) is absent
+   * @throws BackupException if the cluster did not answer
+   */
+  static Map<String, String> topicIds(Admin admin, Collection<String> topics) {
+    Map<String, String> ids = new TreeMap<>();
+    admin.describeTopics(TopicCollection.ofTopicNames(topics)).topicNameValues().forEach((topic, future) -> {
+      try {
+        ids.put(topic, future.get().topicId().toString());
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw new BackupException("reading the topic id of " + topic + " failed: " + e.getCause().getMessage(),
+              e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BackupException("interrupted while reading the topic id of " + topic, e);
+      }
+    });
+    return ids;
+  }
+
+  /**
+   * The committed offsets of every consumer group on the given topics, each with the topic id it was
+   * committed on.
+   */
   static GroupOffsetsSnapshot groupOffsets(Admin admin, Set<String> topics) {
+    // Ids are read before and after the offsets, and a topic whose id changed in between is left out of
+    // this snapshot: its offsets could belong to either incarnation.
+    Map<String, String> ids = topicIds(admin, topics);
     Collection<GroupListing> groups = await(admin.listGroups(ListGroupsOptions.forConsumerGroups()).all(),
         "listing consumer groups");
     List<GroupOffsetsSnapshot.GroupOffsets> result = new ArrayList<>();
@@ -70,9 +103,9 @@ final class ClusterSnapshots {
           admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata(),
           "reading the offsets of group " + group.groupId());
       List<GroupOffsetsSnapshot.CommittedOffset> committed = offsets.entrySet().stream()
-          .filter(e -> e.getValue() != null && topics.contains(e.getKey().topic()))
+          .filter(e -> e.getValue() != null && ids.containsKey(e.getKey().topic()))
           .map(e -> new GroupOffsetsSnapshot.CommittedOffset(e.getKey().topic(), e.getKey().partition(),
-              e.getValue().offset()))
+              e.getValue().offset(), ids.get(e.getKey().topic())))
           .sorted((a, b) -> a.topic().equals(b.topic()) ? Integer.compare(a.partition(), b.partition())
               : a.topic().compareTo(b.topic()))
           .collect(Collectors.toList());
@@ -80,7 +113,16 @@ final class ClusterSnapshots {
         result.add(new GroupOffsetsSnapshot.GroupOffsets(group.groupId(), committed));
       }
     }
-    result.sort((a, b) -> a.group().compareTo(b.group()));
-    return new GroupOffsetsSnapshot(Instant.now().toString(), result);
+    Map<String, String> after = topicIds(admin, topics);
+    List<GroupOffsetsSnapshot.GroupOffsets> stable = new ArrayList<>();
+    for (GroupOffsetsSnapshot.GroupOffsets group : result) {
+      List<GroupOffsetsSnapshot.CommittedOffset> kept = group.offsets().stream()
+          .filter(o -> o.topicId().equals(after.get(o.topic()))).collect(Collectors.toList());
+      if (!kept.isEmpty()) {
+        stable.add(new GroupOffsetsSnapshot.GroupOffsets(group.group(), kept));
+      }
+    }
+    stable.sort((a, b) -> a.group().compareTo(b.group()));
+    return new GroupOffsetsSnapshot(Instant.now().toString(), stable);
   }
 }

@@ -3,6 +3,8 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.Incarnation;
+import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.storage.StorageBackend;
 import java.util.ArrayList;
@@ -43,22 +45,27 @@ public final class GroupOffsetsRestore {
   }
 
   /**
-   * Translates every offset of the backup's newest group snapshot.
+   * Translates every offset the backed-up groups committed on the restored incarnations (from the
+   * newest snapshot taken while each was current).
    *
    * @return one row per group, topic and partition
    */
   public List<GroupOffsetTranslation> plan() {
-    GroupOffsetsSnapshot snapshot = new BackupCatalog(storage).latestGroupSnapshot(options.backupId())
-        .orElse(new GroupOffsetsSnapshot(null, List.of()));
+    BackupCatalog catalog = new BackupCatalog(storage);
+    Map<SourcePartition, Incarnation> chosen = new TreeMap<>();
+    List<String> backedUp = catalog.topics(options.backupId());
+    for (String topic : options.topics() == null ? backedUp : options.topics().resolve(backedUp)) {
+      for (SourcePartition partition : catalog.partitions(options.backupId(), topic)) {
+        chosen.put(partition, RestoreSelection.incarnation(options, partition,
+            PartitionLog.read(storage, options.backupId(), partition)));
+      }
+    }
     List<GroupOffsetTranslation> rows = new ArrayList<>();
     try (Admin admin = Admin.create(new HashMap<>(options.kafka()))) {
       Map<SourcePartition, RestoreCheckpoint> checkpoints = new HashMap<>();
       Map<TopicPartition, Long> ends = new HashMap<>();
-      for (GroupOffsetsSnapshot.GroupOffsets group : snapshot.groups()) {
+      for (GroupOffsetsSnapshot.GroupOffsets group : RestoreSelection.groupOffsets(catalog, options.backupId(), chosen)) {
         for (GroupOffsetsSnapshot.CommittedOffset o : group.offsets()) {
-          if (options.topics() != null && options.topics().resolve(List.of(o.topic())).isEmpty()) {
-            continue;
-          }
           String targetTopic = options.targetTopic(o.topic());
           if (options.partitionMapping() != PartitionMapping.KEEP) {
             rows.add(new GroupOffsetTranslation(group.group(), o.topic(), o.partition(), o.offset(), targetTopic, -1,

@@ -27,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * segment ({@code openWriter}, create-only), and {@link #commit} closes the segment and appends the
  * commit that makes it part of the backup. Until then nothing of the span is visible, so a crash at
  * any point loses only uncommitted work, which the next run reads again from the committed position.
+ *
+ * <p>The span is also tied to one topic id: a commit is made only up to the position at which the
+ * topic's id was last seen unchanged ({@link #proven}), so records of a topic created again under the
+ * same name never join the old topic's history.
  */
 final class PartitionBackup {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionBackup.class);
@@ -38,6 +42,10 @@ final class PartitionBackup {
   private final Executor encoder;
   private final List<OffsetRange> skipped = new ArrayList<>();
   private long spanStart;
+  /** The consumer position at the last check that found the topic's id unchanged. */
+  private long provenPosition;
+  /** The offset of the last record appended to the open segment, {@code -1} when none is open. */
+  private long lastAppended = -1;
   private ObjectKey segmentKey;
   private ObjectWriter out;
   private SegmentWriter segment;
@@ -49,6 +57,7 @@ final class PartitionBackup {
     this.log = log;
     this.encoder = encoder;
     this.spanStart = spanStart;
+    this.provenPosition = spanStart;
   }
 
   SourcePartition partition() {
@@ -60,6 +69,51 @@ final class PartitionBackup {
     return spanStart;
   }
 
+  /** The topic id of the incarnation this partition's backup continues (null when unknown). */
+  String topicId() {
+    return log.state().topicId();
+  }
+
+  /** A check found the topic's id unchanged while the consumer was at {@code position}. */
+  void proven(long position) {
+    provenPosition = Math.max(provenPosition, position);
+  }
+
+  /** Whether committing up to {@code position} needs the topic's id checked first. */
+  boolean unproven(long position) {
+    return position > provenPosition;
+  }
+
+  /**
+   * The topic changed: commits the part of the span proven to come from the old topic, which is all of
+   * it unless records were read after the last check that found the old id.
+   *
+   * @return the offsets read but not kept ({@code [from, to)}), or null when everything read was kept
+   * @throws StorageException or {@link UncheckedIOException} as {@link #commit}
+   */
+  OffsetRange closeProven() {
+    if (lastAppended < provenPosition) {
+      commit(provenPosition);
+      return null;
+    }
+    OffsetRange dropped = new OffsetRange(spanStart, lastAppended + 1);
+    discard();
+    return dropped;
+  }
+
+  /**
+   * Starts the backup of a new incarnation of the topic (created again with a new id) at its log start.
+   *
+   * @param topicId the new topic id
+   * @param startOffset the new log's start offset
+   */
+  void startIncarnation(String topicId, long startOffset) {
+    discard();
+    log.startIncarnation(topicId, startOffset);
+    spanStart = startOffset;
+    provenPosition = startOffset;
+  }
+
   void append(List<ConsumerRecord<byte[], byte[]>> records) {
     try {
       for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -67,6 +121,7 @@ final class PartitionBackup {
           open(record.offset());
         }
         segment.append(KafkaRecords.toBackup(record));
+        lastAppended = record.offset();
       }
     } catch (IOException e) {
       throw new UncheckedIOException("writing segment '" + segmentKey + "' failed: " + e.getMessage(), e);
@@ -117,10 +172,10 @@ final class PartitionBackup {
           entry.recordCount(), spanStart, nextOffset, segmentKey);
     }
     spanStart = nextOffset;
-    skipped.clear();
-    segment = null;
+    provenPosition = Math.max(provenPosition, nextOffset);
+    segment = null; // finished and closed: nothing to abort
     out = null;
-    segmentKey = null;
+    discard();
     return entry;
   }
 
@@ -146,23 +201,26 @@ final class PartitionBackup {
    * @return the committed position to read from again
    */
   long rollBack() {
-    abortSegment();
-    segment = null;
-    out = null;
-    segmentKey = null;
-    skipped.clear();
+    discard();
     long committed = log.reload().nextOffset();
     if (committed >= 0) {
       spanStart = committed;
     }
+    provenPosition = spanStart;
     return spanStart;
   }
 
-  /** Abandons the open span without committing it (the partition was lost to another instance). */
-  void abandon() {
+  /**
+   * Drops the open span (the partition was lost to another instance, or its topic changed): its segment
+   * is aborted and nothing of it is committed.
+   */
+  void discard() {
     abortSegment();
     segment = null;
     out = null;
+    segmentKey = null;
+    lastAppended = -1;
+    skipped.clear();
   }
 
   /** Stops the segment's encoding, then aborts its object: nothing of it becomes visible. */

@@ -3,7 +3,8 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.layout.SourcePartition;
-import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
@@ -32,7 +33,7 @@ final class PartitionRestore {
   private final SourcePartition source;
   private final String targetTopic;
   private final int targetPartitions;
-  private final PartitionState state;
+  private final Incarnation state;
   private final String group;
   private final TopicPartition positionKey;
   private final Map<Long, Long> translations = new ConcurrentHashMap<>();
@@ -46,7 +47,7 @@ final class PartitionRestore {
   private boolean translationPending;
 
   PartitionRestore(RestoreJob job, SourcePartition source, String targetTopic, int targetPartitions,
-      PartitionState state, Set<Long> groupOffsets) {
+      Incarnation state, Set<Long> groupOffsets) {
     this.job = job;
     this.source = source;
     this.targetTopic = targetTopic;
@@ -74,6 +75,12 @@ final class PartitionRestore {
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
       producer.initTransactions();
       RestoreCheckpoint checkpoint = job.readCheckpoint(group, positionKey);
+      if (checkpoint.topicId() != null && !checkpoint.topicId().equals(state.topicId())) {
+        throw new BackupException("restore '" + job.options().restoreId() + "' of " + source
+            + " was started from the incarnation with topic id " + checkpoint.topicId() + " and cannot continue with "
+            + (state.topicId() == null ? "one without a recorded topic id" : "topic id " + state.topicId())
+            + ": restore the other incarnation under another restore id");
+      }
       if (checkpoint.done()) {
         job.report(source, checkpoint.nextSourceOffset(), records, bytes, true);
         return;
@@ -197,7 +204,8 @@ final class PartitionRestore {
       recordsReported = records;
       bytesReported = bytes;
     }
-    String metadata = new RestoreCheckpoint(nextSourceOffset, done, new HashMap<>(translations)).metadata();
+    String metadata = new RestoreCheckpoint(nextSourceOffset, done, state.topicId(), new HashMap<>(translations))
+        .metadata();
     // The position group has no member (no consumer joins it), so there is no consumer's group metadata to
     // pass; the group id alone is what the broker needs for an offset commit without generation fencing.
     @SuppressWarnings("removal")

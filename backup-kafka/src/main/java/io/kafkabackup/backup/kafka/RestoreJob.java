@@ -4,7 +4,7 @@ import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.PartitionLog;
-import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
@@ -92,12 +92,15 @@ public final class RestoreJob {
    */
   public RestorePlan plan() {
     try (Admin a = Admin.create(clientProperties("admin"))) {
-      return plan(a, new HashMap<>());
+      return plan(a, new TreeMap<>());
     }
   }
 
-  /** Plans, keeping each selected partition's state in {@code states} so a run reads every log once. */
-  private RestorePlan plan(Admin a, Map<SourcePartition, PartitionState> states) {
+  /**
+   * Plans, keeping each selected partition's chosen incarnation in {@code chosen} so a run reads every
+   * log once.
+   */
+  private RestorePlan plan(Admin a, Map<SourcePartition, Incarnation> chosen) {
     BackupCatalog catalog = new BackupCatalog(storage);
     catalog.descriptor(options.backupId());
     List<String> backedUp = catalog.topics(options.backupId());
@@ -121,7 +124,7 @@ public final class RestoreJob {
     List<RestorePlan.TopicPlan> topicPlans = new ArrayList<>();
     List<RestorePlan.PartitionPlan> partitionPlans = new ArrayList<>();
     for (String topic : topics) {
-      TopicDescription description = catalog.topicDescription(options.backupId(), topic)
+      TopicDescription description = catalog.topicDescription(options.backupId(), topic, options.incarnation(topic))
           .orElseThrow(() -> new BackupException("backup '" + options.backupId() + "' has no description of topic "
               + topic));
       String target = options.targetTopic(topic);
@@ -145,10 +148,13 @@ public final class RestoreJob {
       topicPlans.add(new RestorePlan.TopicPlan(topic, target, description.partitions(), targetCount, create,
           description.configs()));
       for (SourcePartition partition : partitions) {
-        PartitionState state = PartitionLog.read(storage, options.backupId(), partition);
-        states.put(partition, state);
-        List<SegmentEntry> selected = state.segments().stream().filter(s -> overlaps(s)).collect(Collectors.toList());
-        partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), selected.size(),
+        Incarnation incarnation = RestoreSelection.incarnation(options, partition,
+            PartitionLog.read(storage, options.backupId(), partition));
+        chosen.put(partition, incarnation);
+        List<SegmentEntry> selected = incarnation.segments().stream().filter(s -> overlaps(s))
+            .collect(Collectors.toList());
+        partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), incarnation.topicId(),
+            selected.size(),
             selected.stream().mapToLong(SegmentEntry::recordCount).sum(),
             selected.stream().mapToLong(SegmentEntry::storedBytes).sum()));
       }
@@ -173,10 +179,10 @@ public final class RestoreJob {
     long started = System.nanoTime();
     try (Admin a = Admin.create(clientProperties("admin"))) {
       this.admin = a;
-      Map<SourcePartition, PartitionState> states = new HashMap<>();
-      RestorePlan plan = plan(a, states);
+      Map<SourcePartition, Incarnation> chosen = new TreeMap<>();
+      RestorePlan plan = plan(a, chosen);
       createTopics(a, plan);
-      Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition();
+      Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition(chosen);
       ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
         Thread t = new Thread(r, "kafka-restore-" + options.restoreId());
         t.setDaemon(true);
@@ -190,7 +196,7 @@ public final class RestoreJob {
         SourcePartition source = new SourcePartition(p.topic(), p.partition());
         progress.put(source, new PartitionProgress(p.topic(), p.partition(), -1, -1, 0, 0, false));
         PartitionRestore restore = new PartitionRestore(this, source, options.targetTopic(p.topic()),
-            targetCounts.get(p.topic()), states.get(source),
+            targetCounts.get(p.topic()), chosen.get(source),
             groupOffsets.getOrDefault(source.toString(), Set.of()));
         restores.add(restore);
         tasks.add(pool.submit(restore::run));
@@ -288,18 +294,16 @@ public final class RestoreJob {
     }
   }
 
-  private Map<String, Set<Long>> groupOffsetsBySourcePartition() {
+  private Map<String, Set<Long>> groupOffsetsBySourcePartition(Map<SourcePartition, Incarnation> chosen) {
     Map<String, Set<Long>> result = new HashMap<>();
     if (options.partitionMapping() != PartitionMapping.KEEP) {
       return result; // offsets cannot be translated when records of a partition spread over several
     }
-    GroupOffsetsSnapshot snapshot = new BackupCatalog(storage).latestGroupSnapshot(options.backupId()).orElse(null);
-    if (snapshot != null) {
-      for (GroupOffsetsSnapshot.GroupOffsets group : snapshot.groups()) {
-        for (GroupOffsetsSnapshot.CommittedOffset o : group.offsets()) {
-          result.computeIfAbsent(new SourcePartition(o.topic(), o.partition()).toString(), k -> new HashSet<>())
-              .add(o.offset());
-        }
+    for (GroupOffsetsSnapshot.GroupOffsets group : RestoreSelection.groupOffsets(new BackupCatalog(storage),
+        options.backupId(), chosen)) {
+      for (GroupOffsetsSnapshot.CommittedOffset o : group.offsets()) {
+        result.computeIfAbsent(new SourcePartition(o.topic(), o.partition()).toString(), k -> new HashSet<>())
+            .add(o.offset());
       }
     }
     return result;

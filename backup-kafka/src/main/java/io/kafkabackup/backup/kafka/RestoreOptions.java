@@ -22,6 +22,7 @@ public final class RestoreOptions {
   private final long fromTimestamp;
   private final long toTimestamp;
   private final Map<String, String> topicNames;
+  private final Map<String, String> incarnations;
   private final PartitionMapping partitionMapping;
   private final Integer targetPartitions;
   private final boolean createTopics;
@@ -40,6 +41,7 @@ public final class RestoreOptions {
     this.fromTimestamp = b.fromTimestamp;
     this.toTimestamp = b.toTimestamp;
     this.topicNames = Map.copyOf(b.topicNames);
+    this.incarnations = Map.copyOf(b.incarnations);
     this.partitionMapping = b.partitionMapping;
     this.targetPartitions = b.targetPartitions;
     this.createTopics = b.createTopics;
@@ -121,6 +123,16 @@ public final class RestoreOptions {
     return topicNames.getOrDefault(source, source);
   }
 
+  /**
+   * The incarnation of a topic to restore.
+   *
+   * @param source the backed-up topic
+   * @return the topic id of the chosen incarnation, or null for the newest
+   */
+  public String incarnation(String source) {
+    return incarnations.get(source);
+  }
+
   /** @return the partition mapping */
   public PartitionMapping partitionMapping() {
     return partitionMapping;
@@ -167,6 +179,7 @@ public final class RestoreOptions {
     private long fromTimestamp = Long.MIN_VALUE;
     private long toTimestamp = Long.MAX_VALUE;
     private final Map<String, String> topicNames = new TreeMap<>();
+    private final Map<String, String> incarnations = new TreeMap<>();
     private PartitionMapping partitionMapping = PartitionMapping.KEEP;
     private Integer targetPartitions;
     private boolean createTopics = true;
@@ -249,6 +262,19 @@ public final class RestoreOptions {
      */
     public Builder renameTopic(String source, String target) {
       this.topicNames.put(BackupLayout.checkTopic(source), BackupLayout.checkTopic(target));
+      return this;
+    }
+
+    /**
+     * Restores an older incarnation of a topic (the topic before it was deleted and created again)
+     * instead of the newest; {@code describe} lists each incarnation's topic id.
+     *
+     * @param source the backed-up topic
+     * @param topicId the incarnation's Kafka topic id
+     * @return this builder
+     */
+    public Builder incarnation(String source, String topicId) {
+      this.incarnations.put(BackupLayout.checkTopic(source), Objects.requireNonNull(topicId, "topicId"));
       return this;
     }
 

@@ -33,11 +33,12 @@ public record RestorePlan(String backupId, String restoreId, List<TopicPlan> top
    *
    * @param topic the source topic
    * @param partition the source partition
+   * @param topicId the topic id of the incarnation restored (null when the backup has none recorded)
    * @param segments segments that overlap the selection
    * @param records records in those segments (an upper bound when a time window or offset range cuts them)
    * @param bytes stored bytes of those segments
    */
-  public record PartitionPlan(String topic, int partition, int segments, long records, long bytes) {
+  public record PartitionPlan(String topic, int partition, String topicId, int segments, long records, long bytes) {
   }
 
   /**
