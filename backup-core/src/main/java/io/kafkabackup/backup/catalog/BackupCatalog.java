@@ -29,7 +29,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -151,28 +150,27 @@ public final class BackupCatalog {
   }
 
   /**
-   * The newest consumer-group offsets snapshot of a backup taken at or before a moment.
+   * The keys of a backup's consumer-group offsets snapshots, oldest first (their names are the times
+   * they were taken: {@link BackupLayout#groupSnapshotMillis}).
    *
    * @param backupId the backup
-   * @param notAfter the moment, or null for the newest snapshot
-   * @return the snapshot, or empty if the backup has none that old
+   * @return the keys
    */
-  public Optional<GroupOffsetsSnapshot> groupSnapshot(String backupId, Instant notAfter) {
-    ObjectKey chosen = null;
+  public List<ObjectKey> groupSnapshotKeys(String backupId) {
     try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
-      for (ListEntry entry : (Iterable<ListEntry>) entries::iterator) {
-        if (entry instanceof ListEntry.StoredObject object) {
-          OptionalLong takenAt = BackupLayout.groupSnapshotMillis(object.key());
-          if (takenAt.isPresent() && (notAfter == null || takenAt.getAsLong() <= notAfter.toEpochMilli())) {
-            chosen = object.key(); // listed in time order: the last match is the newest
-          }
-        }
-      }
+      return entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> ((ListEntry.StoredObject) e).key())
+          .filter(k -> BackupLayout.groupSnapshotMillis(k).isPresent()).collect(Collectors.toList());
     }
-    if (chosen == null) {
-      return Optional.empty();
-    }
-    return Optional.of(BackupJson.read(storage.get(chosen), GroupOffsetsSnapshot.class, chosen.value()));
+  }
+
+  /**
+   * Reads one consumer-group offsets snapshot.
+   *
+   * @param key a key from {@link #groupSnapshotKeys}
+   * @return the snapshot
+   */
+  public GroupOffsetsSnapshot groupSnapshot(ObjectKey key) {
+    return BackupJson.read(storage.get(key), GroupOffsetsSnapshot.class, key.value());
   }
 
   /**

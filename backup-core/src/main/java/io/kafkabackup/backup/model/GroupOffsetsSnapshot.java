@@ -1,6 +1,7 @@
 package io.kafkabackup.backup.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The committed offsets of the consumer groups that read the backed-up topics, at one moment
@@ -8,8 +9,11 @@ import java.util.List;
  *
  * @param takenAt when the offsets were read, ISO-8601
  * @param groups each group's offsets on backed-up topics
+ * @param topicIds every backed-up topic that existed while the offsets were read, with its topic id, so a
+ *     restore of one incarnation can tell which snapshots were taken during it (null in snapshots written
+ *     before topic ids were recorded)
  */
-public record GroupOffsetsSnapshot(String takenAt, List<GroupOffsets> groups) {
+public record GroupOffsetsSnapshot(String takenAt, List<GroupOffsets> groups, Map<String, String> topicIds) {
 
   /**
    * One group's committed offsets.

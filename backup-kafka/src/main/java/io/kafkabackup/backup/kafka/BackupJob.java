@@ -68,7 +68,6 @@ public final class BackupJob {
   private final BackupOptions options;
   private final String writerId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
   private final Map<TopicPartition, Long> endOffsets = new ConcurrentHashMap<>();
-  private final Map<TopicPartition, Long> beginningOffsets = new ConcurrentHashMap<>();
   private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
   private final AtomicLong records = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
@@ -241,7 +240,6 @@ public final class BackupJob {
   private void readBounds(List<TopicPartition> partitions) {
     Map<String, Object> props = consumerProperties(-1);
     try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props)) {
-      beginningOffsets.putAll(probe.beginningOffsets(partitions));
       // READ_COMMITTED: the end is the last stable offset, so open transactions are not waited for.
       endOffsets.putAll(probe.endOffsets(partitions));
     }
@@ -370,10 +368,6 @@ public final class BackupJob {
 
   long endOffset(TopicPartition tp) {
     return endOffsets.getOrDefault(tp, Long.MAX_VALUE);
-  }
-
-  long beginningOffset(TopicPartition tp) {
-    return beginningOffsets.computeIfAbsent(tp, p -> 0L);
   }
 
   /** A snapshot backs a new incarnation up to its end when the job noticed it. */

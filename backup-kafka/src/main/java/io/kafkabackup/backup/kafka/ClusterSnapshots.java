@@ -114,15 +114,17 @@ final class ClusterSnapshots {
       }
     }
     Map<String, String> after = topicIds(admin, topics);
+    Map<String, String> stableIds = new TreeMap<>(ids);
+    stableIds.entrySet().removeIf(e -> !e.getValue().equals(after.get(e.getKey())));
     List<GroupOffsetsSnapshot.GroupOffsets> stable = new ArrayList<>();
     for (GroupOffsetsSnapshot.GroupOffsets group : result) {
       List<GroupOffsetsSnapshot.CommittedOffset> kept = group.offsets().stream()
-          .filter(o -> o.topicId().equals(after.get(o.topic()))).collect(Collectors.toList());
+          .filter(o -> stableIds.containsKey(o.topic())).collect(Collectors.toList());
       if (!kept.isEmpty()) {
         stable.add(new GroupOffsetsSnapshot.GroupOffsets(group.group(), kept));
       }
     }
     stable.sort((a, b) -> a.group().compareTo(b.group()));
-    return new GroupOffsetsSnapshot(Instant.now().toString(), stable);
+    return new GroupOffsetsSnapshot(Instant.now().toString(), stable, stableIds);
   }
 }

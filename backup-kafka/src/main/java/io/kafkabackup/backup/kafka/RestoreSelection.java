@@ -2,16 +2,17 @@ package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.log.PartitionState;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.storage.ObjectKey;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -42,26 +43,54 @@ final class RestoreSelection {
 
   /**
    * The committed offsets of the backed-up groups on the chosen incarnations: for each partition, from
-   * the newest snapshot taken before its incarnation was closed, and only offsets recorded with that
-   * incarnation's topic id (snapshots and histories written before ids were recorded match any).
+   * the newest snapshot taken while its incarnation was the topic (found by walking back from when the
+   * incarnation was closed; usually the first one read), and only offsets recorded with that topic id.
+   * Snapshots and histories written before topic ids were recorded match any.
    *
    * @param chosen each selected source partition's incarnation
    * @return the offsets, by group
    */
   static List<GroupOffsetsSnapshot.GroupOffsets> groupOffsets(BackupCatalog catalog, String backupId,
       Map<SourcePartition, Incarnation> chosen) {
-    Map<String, Optional<GroupOffsetsSnapshot>> byCutoff = new HashMap<>();
+    List<ObjectKey> keys = catalog.groupSnapshotKeys(backupId);
+    Map<ObjectKey, GroupOffsetsSnapshot> read = new HashMap<>();
     Map<String, List<GroupOffsetsSnapshot.CommittedOffset>> result = new TreeMap<>();
     chosen.forEach((partition, incarnation) -> {
-      String cutoff = incarnation.closedAt() == null ? "" : incarnation.closedAt();
-      Optional<GroupOffsetsSnapshot> snapshot = byCutoff.computeIfAbsent(cutoff, c ->
-          catalog.groupSnapshot(backupId, c.isEmpty() ? null : Instant.parse(c)));
-      snapshot.ifPresent(s -> s.groups().forEach(group -> group.offsets().stream()
+      GroupOffsetsSnapshot snapshot = snapshotDuring(keys, read, catalog, partition.topic(), incarnation);
+      if (snapshot == null) {
+        return;
+      }
+      snapshot.groups().forEach(group -> group.offsets().stream()
           .filter(o -> o.topic().equals(partition.topic()) && o.partition() == partition.partition())
           .filter(o -> o.topicId() == null || incarnation.topicId() == null || o.topicId().equals(incarnation.topicId()))
-          .forEach(o -> result.computeIfAbsent(group.group(), g -> new ArrayList<>()).add(o))));
+          .forEach(o -> result.computeIfAbsent(group.group(), g -> new ArrayList<>()).add(o)));
     });
     return result.entrySet().stream().map(e -> new GroupOffsetsSnapshot.GroupOffsets(e.getKey(), e.getValue()))
         .collect(Collectors.toList());
+  }
+
+  /** The newest snapshot taken while {@code incarnation} was the topic, or null when there is none. */
+  private static GroupOffsetsSnapshot snapshotDuring(List<ObjectKey> keys, Map<ObjectKey, GroupOffsetsSnapshot> read,
+      BackupCatalog catalog, String topic, Incarnation incarnation) {
+    long closed = incarnation.closedAt() == null ? Long.MAX_VALUE : Instant.parse(incarnation.closedAt()).toEpochMilli();
+    long opened = incarnation.openedAt() == null ? Long.MIN_VALUE : Instant.parse(incarnation.openedAt()).toEpochMilli();
+    for (int i = keys.size() - 1; i >= 0; i--) {
+      long takenAt = BackupLayout.groupSnapshotMillis(keys.get(i)).orElseThrow();
+      if (takenAt > closed) {
+        continue;
+      }
+      GroupOffsetsSnapshot snapshot = read.computeIfAbsent(keys.get(i), catalog::groupSnapshot);
+      if (snapshot.topicIds() == null || incarnation.topicId() == null
+          || incarnation.topicId().equals(snapshot.topicIds().get(topic))) {
+        return snapshot;
+      }
+      if (takenAt < opened) {
+        // The topic had another id before this incarnation was opened, so it did not exist yet: topic
+        // ids never come back, and no older snapshot can hold it.
+        return null;
+      }
+      // Taken after the topic was created again, before the backup noticed: an older one may hold it.
+    }
+    return null;
   }
 }
