@@ -71,6 +71,45 @@ class CliTest {
   }
 
   @Test
+  void aTopicCreatedAgainIsDescribedAsTwoIncarnationsAndEitherRestoresByTopicId() throws Exception {
+    broker.createTopic("cli-recreated", 1, Map.of());
+    KafkaFixtures.producePlain(broker, "cli-recreated", 1, 120, 5);
+    String oldId = KafkaFixtures.topicId(broker, "cli-recreated");
+    Map<String, String> env = Map.of("AZ_KEY", AZURITE.endpoint().accountKey(), "BOOT", broker.bootstrapServers());
+    Path cfg = config(azureStorage("cliincarnations") + "kafka:\n  bootstrap.servers: ${BOOT}\n"
+        + "backup:\n  id: twice\n  topics: [cli-recreated]\n"
+        + "restore:\n  backup-id: twice\n");
+    assertEquals(0, cli(env, "backup", "-c", cfg.toString()).code());
+    KafkaFixtures.recreateTopic(broker, "cli-recreated", 1);
+    KafkaFixtures.producePlain(broker, "cli-recreated", 1, 70, 6);
+    String newId = KafkaFixtures.topicId(broker, "cli-recreated");
+    CliRun again = cli(env, "backup", "-c", cfg.toString(), "-o", "json");
+    assertEquals(0, again.code(), again.err());
+    assertEquals(70, JSON.readTree(again.out()).get("records").asLong());
+
+    JsonNode partition = JSON.readTree(cli(env, "describe", "-c", cfg.toString(), "twice", "-o", "json").out())
+        .get("topics").get(0).get("partitions").get(0);
+    assertEquals(List.of(oldId, newId), partition.get("incarnations").findValuesAsText("topicId"));
+    assertEquals(120, partition.get("incarnations").get(0).get("records").asLong());
+    assertEquals(70, partition.get("incarnations").get(1).get("records").asLong());
+    String table = cli(env, "describe", "-c", cfg.toString(), "twice").out();
+    assertTrue(table.contains("TOPIC ID") && table.contains(oldId) && table.contains(newId), table);
+
+    CliRun newest = cli(env, "restore", "-c", cfg.toString(), "--rename", "cli-recreated=cli-recreated-newest");
+    assertEquals(0, newest.code(), newest.err());
+    CliRun old = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-old", "--incarnation",
+        "cli-recreated=" + oldId, "--rename", "cli-recreated=cli-recreated-old");
+    assertEquals(0, old.code(), old.err());
+    assertEquals(70, KafkaFixtures.readCommitted(broker, "cli-recreated-newest").get(0).size());
+    assertEquals(120, KafkaFixtures.readCommitted(broker, "cli-recreated-old").get(0).size());
+    CliRun unknown = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-x", "--incarnation",
+        "cli-recreated=AAAAAAAAAAAAAAAAAAAAAA", "--dry-run");
+    assertEquals(1, unknown.code());
+    assertTrue(unknown.err().contains("no incarnation with topic id AAAAAAAAAAAAAAAAAAAAAA")
+        && unknown.err().contains(oldId), unknown.err());
+  }
+
+  @Test
   void backupListDescribeVerifyRestoreRoundTripWithJsonOutput() throws Exception {
     broker.createTopic("cli-orders", 3, Map.of());
     KafkaFixtures.producePlain(broker, "cli-orders", 3, 900, 4);

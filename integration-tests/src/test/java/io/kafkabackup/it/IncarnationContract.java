@@ -40,7 +40,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -51,7 +50,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +118,23 @@ abstract class IncarnationContract {
     continuousBackupAcrossARecreation("scaled", 400, "incarnation-scale-out");
   }
 
+  @Test
+  void aDeletedTopicIsWaitedForAndBackedUpAgainOnceCreated() throws Exception {
+    continuousBackupAcrossARecreation("waited", 300, null, () -> {
+      // The topic stays deleted for several check intervals: its partitions are parked meanwhile.
+      long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+      while (System.nanoTime() < until) {
+        LockSupport.parkNanos(until - System.nanoTime());
+      }
+    });
+  }
+
   private void continuousBackupAcrossARecreation(String name, int newRecords, String groupId) throws Exception {
+    continuousBackupAcrossARecreation(name, newRecords, groupId, () -> { });
+  }
+
+  private void continuousBackupAcrossARecreation(String name, int newRecords, String groupId, Runnable whileDeleted)
+      throws Exception {
     String topic = "recreated-" + name + "-" + (++counter);
     source.createTopic(topic, PARTITIONS, Map.of());
     KafkaFixtures.producePlain(source, topic, PARTITIONS, PARTITIONS * OLD_RECORDS, 1);
@@ -139,7 +153,9 @@ abstract class IncarnationContract {
     List<Future<BackupResult>> running = jobs.stream().map(j -> pool.submit(j::run)).collect(Collectors.toList());
     try {
       await("the old topic is committed", () -> allCommitted(name, topic, oldId, OLD_RECORDS));
-      recreate(topic);
+      KafkaFixtures.deleteTopic(source, topic);
+      whileDeleted.run();
+      KafkaFixtures.createAgain(source, topic, PARTITIONS);
       String newId = topicId(topic);
       KafkaFixtures.producePlain(source, topic, PARTITIONS, PARTITIONS * newRecords, 2);
       Map<Integer, List<BackupRecord>> newRecordsRead = KafkaFixtures.readCommitted(source, topic);
@@ -272,30 +288,12 @@ abstract class IncarnationContract {
     return true;
   }
 
-  private String topicId(String topic) throws Exception {
-    try (Admin admin = source.admin()) {
-      return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
-    }
+  private String topicId(String topic) {
+    return KafkaFixtures.topicId(source, topic);
   }
 
-  /** Deletes the topic and creates it again as soon as the broker lets it. */
-  private void recreate(String topic) throws Exception {
-    try (Admin admin = source.admin()) {
-      admin.deleteTopics(List.of(topic)).all().get();
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      try {
-        source.createTopic(topic, PARTITIONS, Map.of());
-        return;
-      } catch (IllegalStateException e) {
-        if (!(e.getCause() instanceof ExecutionException x && x.getCause() instanceof TopicExistsException)
-            || System.nanoTime() > deadline) {
-          throw e;
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // the deletion is still under way
-      }
-    }
+  private void recreate(String topic) {
+    KafkaFixtures.recreateTopic(source, topic, PARTITIONS);
   }
 
   private void commitGroupOffset(String group, String topic, long offset) throws Exception {

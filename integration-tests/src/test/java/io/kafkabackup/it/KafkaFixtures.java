@@ -21,14 +21,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -92,6 +95,54 @@ final class KafkaFixtures {
       }
     }
     return sent;
+  }
+
+  /** Deletes a topic. */
+  static void deleteTopic(KafkaBroker broker, String topic) {
+    try (Admin admin = broker.admin()) {
+      admin.deleteTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("deleting topic " + topic + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes a topic and creates it again (a new topic id) as soon as the broker lets it. */
+  static void recreateTopic(KafkaBroker broker, String topic, int partitions) {
+    deleteTopic(broker, topic);
+    createAgain(broker, topic, partitions);
+  }
+
+  /** Creates a deleted topic again (a new topic id) as soon as the broker lets it. */
+  static void createAgain(KafkaBroker broker, String topic, int partitions) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try {
+        broker.createTopic(topic, partitions, Map.of());
+        return;
+      } catch (IllegalStateException e) {
+        if (!(e.getCause() instanceof ExecutionException x && x.getCause() instanceof TopicExistsException)
+            || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // the deletion is still under way
+      }
+    }
+  }
+
+  /** The id Kafka gave a topic when it was (last) created. */
+  static String topicId(KafkaBroker broker, String topic) {
+    try (Admin admin = broker.admin()) {
+      return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).topicId()
+          .toString();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("describing topic " + topic + " failed: " + e.getMessage(), e);
+    }
   }
 
   /** Many updates per key, so the cleaner has something to compact. */

@@ -1,11 +1,14 @@
 package io.kafkabackup.backup.catalog;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.kafkabackup.backup.log.OffsetRange;
 import java.util.List;
 
 /**
  * What a backup holds of one partition, from its commit log: one summary per incarnation (a topic
- * deleted and created again under the same name is a new incarnation), oldest first.
+ * deleted and created again under the same name is a new incarnation), oldest first. The offsets and
+ * lost ranges it reports of its own are the current incarnation's; its counts, sizes and times add up
+ * every incarnation (for a partition that was never created again, both are simply the partition's).
  *
  * @param partition the partition number
  * @param incarnations every incarnation, oldest first; the last is the one a backup continues
@@ -39,6 +42,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the offset ({@code -1} if none)
    */
+  @JsonProperty
   public long startOffset() {
     return current().startOffset();
   }
@@ -48,6 +52,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the offset ({@code -1} if none)
    */
+  @JsonProperty
   public long nextOffset() {
     return current().nextOffset();
   }
@@ -57,6 +62,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return ranges lost before they could be read
    */
+  @JsonProperty
   public List<OffsetRange> skipped() {
     return current().skipped();
   }
@@ -66,6 +72,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the sum
    */
+  @JsonProperty
   public long records() {
     return incarnations.stream().mapToLong(IncarnationSummary::records).sum();
   }
@@ -75,6 +82,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the sum
    */
+  @JsonProperty
   public long absentOffsets() {
     return incarnations.stream().mapToLong(IncarnationSummary::absentOffsets).sum();
   }
@@ -84,6 +92,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the sum
    */
+  @JsonProperty
   public int segments() {
     return incarnations.stream().mapToInt(IncarnationSummary::segments).sum();
   }
@@ -93,6 +102,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the sum
    */
+  @JsonProperty
   public long storedBytes() {
     return incarnations.stream().mapToLong(IncarnationSummary::storedBytes).sum();
   }
@@ -102,6 +112,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the timestamp ({@code -1} if none)
    */
+  @JsonProperty
   public long minTimestamp() {
     return incarnations.stream().mapToLong(IncarnationSummary::minTimestamp).filter(t -> t >= 0).min().orElse(-1);
   }
@@ -111,6 +122,7 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    *
    * @return the timestamp ({@code -1} if none)
    */
+  @JsonProperty
   public long maxTimestamp() {
     return incarnations.stream().mapToLong(IncarnationSummary::maxTimestamp).max().orElse(-1);
   }

@@ -107,6 +107,15 @@ public record Incarnation(
   }
 
   /**
+   * Tells whether the incarnation covers no offset at all (nothing committed, nothing skipped).
+   *
+   * @return whether it holds nothing
+   */
+  public boolean coversNothing() {
+    return segments.isEmpty() && skipped.isEmpty() && (nextOffset < 0 || nextOffset == startOffset);
+  }
+
+  /**
    * Records held by the committed segments.
    *
    * @return the sum of their record counts

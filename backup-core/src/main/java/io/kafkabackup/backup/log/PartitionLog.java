@@ -216,11 +216,11 @@ public final class PartitionLog {
     String now = Instant.now().toString();
     write(new Commit(Commit.FORMAT, sequence, CommitKind.INCARNATION, writerId, now, topicId, startOffset, startOffset,
         null, null, null, null));
+    Incarnation closed = state.current();
     state = new PartitionState(sequence, writerId, newIncarnation(state.incarnations(), topicId, now, startOffset),
         state.commitsSinceCheckpoint() + 1);
-    LOG.info("backup {} partition {}: topic id {} replaces {}; its history is closed at offset {}, the new one starts "
-        + "at {}", backupId, partition, topicId, state.incarnations().get(state.incarnations().size() - 2).topicId(),
-        state.incarnations().get(state.incarnations().size() - 2).nextOffset(), startOffset);
+    LOG.info("backup {} partition {}: topic id {} replaces {}; the old history is kept up to offset {}, the new one "
+        + "starts at {}", backupId, partition, topicId, closed.topicId(), closed.nextOffset(), startOffset);
     checkpointIfDue();
   }
 
@@ -244,7 +244,10 @@ public final class PartitionLog {
       long startOffset) {
     List<Incarnation> result = new ArrayList<>(incarnations);
     if (!result.isEmpty()) {
-      result.set(result.size() - 1, result.get(result.size() - 1).close(when));
+      Incarnation current = result.remove(result.size() - 1);
+      if (!current.coversNothing()) {
+        result.add(current.close(when));
+      } // else: a topic deleted before anything of it was backed up leaves nothing to keep
     }
     result.add(Incarnation.open(topicId, when, startOffset));
     return result;

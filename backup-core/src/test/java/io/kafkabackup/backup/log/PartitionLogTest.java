@@ -201,6 +201,18 @@ class PartitionLogTest {
   }
 
   @Test
+  void anIncarnationThatHoldsNothingIsReplacedNotKept() {
+    PartitionLog log = PartitionLog.claim(storage, "b", P, "w1", null); // the topic was gone when claimed
+    log.startIncarnation(TOPIC_ID, 0);
+    log.commit(0, 5, segment("a", 0, 5), List.of());
+    for (PartitionState state : List.of(log.state(), PartitionLog.read(storage, "b", P))) {
+      assertEquals(1, state.incarnations().size(), state.toString());
+      assertEquals(TOPIC_ID, state.topicId());
+      assertEquals(5, state.nextOffset());
+    }
+  }
+
+  @Test
   void aClaimThatFindsAnotherTopicIdDoesNotChangeTheIncarnation() {
     PartitionLog.claim(storage, "b", P, "w1", TOPIC_ID).commit(0, 10, segment("a", 0, 10), List.of());
     PartitionLog second = PartitionLog.claim(storage, "b", P, "w2", "OTHERidOTHERidOTHERid0");
