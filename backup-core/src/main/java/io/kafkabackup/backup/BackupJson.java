@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.StorageBackend;
@@ -18,6 +19,9 @@ import java.util.Optional;
  */
 public final class BackupJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
+      // java.time values (an Instant in a cache entry's summary) as ISO-8601 text, like every time we write
+      .registerModule(new JavaTimeModule())
+      .configure(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS, false)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
       .configure(SerializationFeature.INDENT_OUTPUT, true)
       .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);

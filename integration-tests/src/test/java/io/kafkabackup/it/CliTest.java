@@ -110,6 +110,27 @@ class CliTest {
   }
 
   @Test
+  void cacheListAndFlushPrintJsonWithTheirEntries() throws Exception {
+    Path work = Files.createDirectories(dir.resolve("work"));
+    Files.createDirectories(work.resolve("data"));
+    Files.writeString(work.resolve("data/a.txt"), "cached", StandardCharsets.UTF_8);
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + dir.resolve("cache-store") + "\n");
+    CliRun save = cli(Map.of(), "cache", "save", "-c", cfg.toString(), "-C", work.toString(), "-k", "deps-1",
+        "-m", "data");
+    assertEquals(0, save.code(), save.err());
+    CliRun list = cli(Map.of(), "cache", "list", "-c", cfg.toString(), "-C", work.toString(), "-o", "json");
+    assertEquals(0, list.code(), list.err());
+    JsonNode listed = JSON.readTree(list.out());
+    assertEquals("deps-1", listed.get(0).get("key").asText());
+    assertTrue(listed.get(0).get("savedAt").asText().matches("\\d{4}-\\d{2}-\\d{2}T.*Z"), list.out());
+    CliRun flush = cli(Map.of(), "cache", "flush", "-c", cfg.toString(), "-C", work.toString(), "--key", "deps-1",
+        "-o", "json");
+    assertEquals(0, flush.code(), flush.err());
+    assertEquals("deps-1", JSON.readTree(flush.out()).get(0).get("key").asText());
+    assertTrue(JSON.readTree(cli(Map.of(), "cache", "list", "-c", cfg.toString(), "-o", "json").out()).isEmpty());
+  }
+
+  @Test
   void backupListDescribeVerifyRestoreRoundTripWithJsonOutput() throws Exception {
     broker.createTopic("cli-orders", 3, Map.of());
     KafkaFixtures.producePlain(broker, "cli-orders", 3, 900, 4);

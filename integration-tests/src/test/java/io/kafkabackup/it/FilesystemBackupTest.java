@@ -1,12 +1,17 @@
 package io.kafkabackup.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.SegmentEntry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,5 +39,19 @@ class FilesystemBackupTest extends BackupContract {
     assertEquals(result.segments(), (long) registry.get("kafka.backup.segments").counter().count());
     assertEquals(result.segments(), registry.get("kafka.backup.commit.latency").timer().count());
     assertEquals(0.0, registry.get("kafka.backup.lag").tag("partition", "0").gauge().value());
+  }
+
+  @Test
+  void segmentMaxRecordsIsAHardCapWhateverAPollReturns() {
+    broker.createTopic("capped", 1, Map.of());
+    KafkaFixtures.producePlain(broker, "capped", 1, 1234, 10);
+    BackupResult result = new BackupJob(storage, options("capped", "capped")
+        .kafka(Map.of("max.poll.records", 500)).segmentLimits(64L * 1024 * 1024, 100, Duration.ofMinutes(5)).build())
+        .run();
+    assertEquals(1234, result.records());
+    List<SegmentEntry> segments = PartitionLog.read(storage, "capped", new SourcePartition("capped", 0)).segments();
+    assertEquals(13, segments.size(), segments.toString());
+    assertTrue(segments.stream().allMatch(s -> s.recordCount() <= 100), segments.toString());
+    assertEquals(KafkaFixtures.readCommitted(broker, "capped"), KafkaFixtures.backedUp(storage, "capped", "capped", 1));
   }
 }

@@ -21,6 +21,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -129,14 +130,7 @@ final class BackupWorker implements Runnable {
         return;
       }
       for (TopicPartition tp : records.partitions()) {
-        PartitionBackup backup = owned.get(tp);
-        if (backup != null) {
-          try {
-            backup.append(records.records(tp));
-          } catch (UncheckedIOException | StorageException e) {
-            failed(tp, e);
-          }
-        }
+        append(tp, records.records(tp));
       }
       long now = System.nanoTime();
       for (TopicPartition tp : new ArrayList<>(owned.keySet())) {
@@ -162,6 +156,31 @@ final class BackupWorker implements Runnable {
             job.metrics().lag(tp.topic(), tp.partition(), lag.getAsLong() + position - backup.spanStart());
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Appends a fetched batch. {@link BackupOptions#segmentMaxRecords()} is a hard cap: a segment that
+   * reaches it is committed right there, ending at the next record of the batch.
+   */
+  private void append(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> batch) {
+    int from = 0;
+    while (from < batch.size()) {
+      PartitionBackup backup = owned.get(tp);
+      if (backup == null) {
+        return;
+      }
+      int to = (int) Math.min(batch.size(), from + backup.recordsBeforeFull());
+      try {
+        backup.append(batch.subList(from, to));
+      } catch (UncheckedIOException | StorageException e) {
+        failed(tp, e);
+        return;
+      }
+      from = to;
+      if (from < batch.size() && !commit(tp, batch.get(from).offset())) {
+        return; // rolled back, fenced or the topic changed: the partition was sought where it goes on
       }
     }
   }

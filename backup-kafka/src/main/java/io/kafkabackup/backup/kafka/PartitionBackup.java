@@ -135,6 +135,11 @@ final class PartitionBackup {
     }
   }
 
+  /** How many more records the open segment (or a new one) takes before it reaches the record limit. */
+  long recordsBeforeFull() {
+    return options.segmentMaxRecords() - (segment == null ? 0 : segment.recordCount());
+  }
+
   boolean due(long nowNanos) {
     return segment != null && (segment.estimatedBytes() >= options.segmentMaxBytes()
         || segment.recordCount() >= options.segmentMaxRecords()
