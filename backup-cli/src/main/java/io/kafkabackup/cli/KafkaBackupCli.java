@@ -1,6 +1,7 @@
 package io.kafkabackup.cli;
 
 import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.cache.CacheException;
 import io.kafkabackup.storage.StorageException;
 import java.io.PrintStream;
@@ -78,7 +79,7 @@ public final class KafkaBackupCli implements Runnable {
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof ConfigException) {
+      if (e instanceof ConfigException || e instanceof SelectionException) {
         commandLine.getErr().println("configuration error: " + e.getMessage());
         return ExitCode.CONFIG;
       }

@@ -104,9 +104,22 @@ class CliTest {
     assertEquals(120, KafkaFixtures.readCommitted(broker, "cli-recreated-old").get(0).size());
     CliRun unknown = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-x", "--incarnation",
         "cli-recreated=AAAAAAAAAAAAAAAAAAAAAA", "--dry-run");
-    assertEquals(1, unknown.code());
+    assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("no incarnation with topic id AAAAAAAAAAAAAAAAAAAAAA")
         && unknown.err().contains(oldId), unknown.err());
+  }
+
+  @Test
+  void aMissingTopicIsAConfigurationErrorThatLeavesNothingBehind() throws Exception {
+    Path store = dir.resolve("missing-store");
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + store + "\n"
+        + "kafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n"
+        + "backup:\n  id: never\n  topics: [no-such-topic]\n");
+    CliRun backup = cli(Map.of(), "backup", "-c", cfg.toString());
+    assertEquals(2, backup.code(), backup.err());
+    assertTrue(backup.err().contains("configuration error") && backup.err().contains("'no-such-topic' does not exist"),
+        backup.err());
+    assertTrue(!Files.exists(store.resolve("never")), "nothing of backup 'never' is stored");
   }
 
   @Test

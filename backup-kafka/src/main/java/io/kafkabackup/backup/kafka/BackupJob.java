@@ -2,6 +2,7 @@ package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.BackupDescriptor;
@@ -85,6 +86,8 @@ public final class BackupJob {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private Set<String> topics;
   private String startedAt;
+  /** Whether the backup's descriptor exists, so that its final status may be written. */
+  private boolean descriptorWritten;
   /** The job's admin client, open while {@link #run()} runs; thread-safe, shared by the workers. */
   private Admin admin;
 
@@ -125,10 +128,11 @@ public final class BackupJob {
       this.admin = admin;
       topics = options.topics().resolve(ClusterSnapshots.await(admin.listTopics().names(), "listing topics"));
       if (topics.isEmpty()) {
-        throw new BackupException("no topic matches " + options.topics().describe());
+        throw new SelectionException("no topic matches " + options.topics().describe());
       }
       String clusterId = ClusterSnapshots.await(admin.describeCluster().clusterId(), "describing the cluster");
       writeDescriptor(clusterId);
+      descriptorWritten = true;
       writeStatus(BackupState.RUNNING, null, null);
       List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, topics);
       described.forEach(this::storeDescription);
@@ -167,7 +171,9 @@ public final class BackupJob {
     BackupState state = failed != null ? BackupState.FAILED
         : options.mode() == BackupMode.SNAPSHOT && !stopping ? BackupState.COMPLETE : BackupState.STOPPED;
     try {
-      writeStatus(state, Instant.now().toString(), failed == null ? null : failed.getMessage());
+      if (descriptorWritten) { // a job that failed before its descriptor leaves nothing behind
+        writeStatus(state, Instant.now().toString(), failed == null ? null : failed.getMessage());
+      }
     } catch (StorageException e) {
       LOG.warn("backup {}: could not write the final status: {}", options.backupId(), e.getMessage());
     }

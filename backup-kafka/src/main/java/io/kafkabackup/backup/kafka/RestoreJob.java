@@ -1,6 +1,7 @@
 package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.PartitionLog;
@@ -107,7 +108,7 @@ public final class RestoreJob {
     Set<String> topics = options.topics() == null ? new TreeSet<>(backedUp)
         : options.topics().resolve(backedUp);
     if (topics.isEmpty()) {
-      throw new BackupException("no topic of backup '" + options.backupId() + "' is selected");
+      throw new SelectionException("no topic of backup '" + options.backupId() + "' is selected");
     }
     Set<String> existing = ClusterSnapshots.await(a.listTopics().names(), "listing target topics");
     Map<String, Integer> existingCounts = new HashMap<>();
@@ -132,7 +133,7 @@ public final class RestoreJob {
       int targetCount = create ? (options.targetPartitions() != null ? options.targetPartitions()
           : description.partitions()) : existingCounts.get(target);
       if (create && !options.createTopics()) {
-        throw new BackupException("target topic '" + target + "' does not exist and topic creation is off");
+        throw new SelectionException("target topic '" + target + "' does not exist and topic creation is off");
       }
       List<SourcePartition> partitions = catalog.partitions(options.backupId(), topic).stream()
           .filter(p -> options.partitions() == null || options.partitions().contains(p.partition()))

@@ -1,6 +1,6 @@
 package io.kafkabackup.backup.kafka;
 
-import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
@@ -28,14 +28,14 @@ final class RestoreSelection {
   /**
    * The incarnation of a source partition that a restore reads.
    *
-   * @throws BackupException naming the partition and the ids it has when the chosen id is not among them
+   * @throws SelectionException naming the partition and the ids it has when the chosen id is not among them
    */
   static Incarnation incarnation(RestoreOptions options, SourcePartition partition, PartitionState state) {
     String wanted = options.incarnation(partition.topic());
     if (wanted == null) {
       return state.current();
     }
-    return state.incarnation(wanted).orElseThrow(() -> new BackupException("partition " + partition + " of backup '"
+    return state.incarnation(wanted).orElseThrow(() -> new SelectionException("partition " + partition + " of backup '"
         + options.backupId() + "' has no incarnation with topic id " + wanted + "; its topic ids are "
         + state.incarnations().stream().map(i -> i.topicId() == null ? "unknown" : i.topicId())
             .collect(Collectors.toList())));

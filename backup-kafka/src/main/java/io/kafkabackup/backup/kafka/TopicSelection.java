@@ -1,5 +1,6 @@
 package io.kafkabackup.backup.kafka;
 
+import io.kafkabackup.backup.SelectionException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -80,7 +81,7 @@ public record TopicSelection(List<String> names, Pattern include, Pattern exclud
     Set<String> selected = new TreeSet<>();
     for (String name : names) {
       if (!existing.contains(name)) {
-        throw new IllegalArgumentException("topic '" + name + "' does not exist");
+        throw new SelectionException("topic '" + name + "' does not exist");
       }
       selected.add(name);
     }
