@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -83,18 +84,37 @@ final class BackupCommand extends CliCommand {
     try (StorageBackend storage = ctx.openStorage()) {
       BackupJob job = new BackupJob(storage, options);
       CountDownLatch finished = new CountDownLatch(1);
+      AtomicInteger exitCode = new AtomicInteger(ExitCode.FAILED);
       Thread hook = new Thread(() -> {
         job.stop();
         try {
-          finished.await(30, TimeUnit.SECONDS);
+          if (finished.await(30, TimeUnit.SECONDS)) {
+            // The JVM is already going down for the signal: System.exit would block behind this hook and the
+            // process would end with 128 + 15. The summary is printed, so end with the documented code.
+            ctx.out.flush();
+            Runtime.getRuntime().halt(exitCode.get());
+          }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }, "kafka-backup-sigterm");
       Runtime.getRuntime().addShutdownHook(hook);
-      BackupResult result;
-      try (ProgressPrinter progress = progressOptions.start("backup " + backupId, job::progress, root())) {
-        result = job.run();
+      try {
+        BackupResult result;
+        try (ProgressPrinter progress = progressOptions.start("backup " + backupId, job::progress, root())) {
+          result = job.run();
+        }
+        if (json()) {
+          printJson(ctx.out, result);
+        } else {
+          ctx.out.printf("backup %s %s: %,d records, %s in %d segments, %d s%n", backupId,
+              result.state().name().toLowerCase(Locale.ROOT), result.records(), Formats.bytes(result.bytes()),
+              result.segments(), result.elapsedMillis() / 1000);
+        }
+        ctx.out.flush();
+        // Stopped (SIGTERM) is not done, in either mode: a CronJob must see the run as cut short.
+        exitCode.set(result.state() == BackupState.STOPPED ? ExitCode.FAILED : ExitCode.OK);
+        return exitCode.get();
       } finally {
         finished.countDown();
         try {
@@ -103,15 +123,6 @@ final class BackupCommand extends CliCommand {
           // the JVM is shutting down (SIGTERM): the hook is running
         }
       }
-      if (json()) {
-        printJson(ctx.out, result);
-      } else {
-        ctx.out.printf("backup %s %s: %,d records, %s in %d segments, %d s%n", backupId,
-            result.state().name().toLowerCase(Locale.ROOT), result.records(), Formats.bytes(result.bytes()),
-            result.segments(), result.elapsedMillis() / 1000);
-      }
-      ctx.out.flush();
-      return result.state() == BackupState.STOPPED && m == BackupMode.SNAPSHOT ? ExitCode.FAILED : ExitCode.OK;
     }
   }
 }
