@@ -60,12 +60,27 @@ final class CliContext {
 
   /** Kafka client properties from the file (nested keys joined with dots) and {@code -X}, flags last. */
   Map<String, Object> kafkaConfig() {
+    return kafkaConfig(null);
+  }
+
+  /**
+   * The cluster a restore writes to: {@code restore.kafka:} over {@code kafka:} (so one file backs up one
+   * cluster and restores into another), then {@code -X}.
+   */
+  Map<String, Object> restoreKafkaConfig() {
+    return kafkaConfig(file.section("restore").node().get("kafka"));
+  }
+
+  private Map<String, Object> kafkaConfig(JsonNode override) {
     Map<String, Object> props = new TreeMap<>();
     flatten(file.section("kafka").node(), "", props);
+    if (override != null && override.isObject()) {
+      flatten(override, "", props);
+    }
     props.putAll(common.kafka);
     if (!props.containsKey("bootstrap.servers")) {
       throw new ConfigException(file.source() + ": kafka.bootstrap.servers is required (kafka: bootstrap.servers: "
-          + "host:9092, or -X bootstrap.servers=host:9092)");
+          + "host:9092, or -X bootstrap.servers=host:9092" + (override == null ? "" : ", or restore.kafka:") + ")");
     }
     return props;
   }

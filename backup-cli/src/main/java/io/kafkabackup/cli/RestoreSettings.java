@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class RestoreSettings {
   static final Set<String> KEYS = Set.of("backup-id", "restore-id", "topics", "include", "exclude", "rename",
       "partitions", "from-offset", "to-offset", "from-time", "to-time", "partition-mapping", "target-partitions",
-      "create-topics", "concurrency", "transaction-records", "incarnations");
+      "create-topics", "concurrency", "transaction-records", "incarnations", "kafka");
 
   @Option(names = "--backup-id", description = "The backup to restore (restore.backup-id).")
   String backupId;
@@ -49,7 +49,7 @@ final class RestoreSettings {
     Section s = ctx.section("restore").allow(KEYS);
     String backup = backupId != null ? backupId : s.string("backup-id").orElseThrow(() -> new ConfigException(
         "the backup to restore is required: --backup-id or restore.backup-id"));
-    RestoreOptions.Builder b = RestoreOptions.builder(backup).kafka(ctx.kafkaConfig());
+    RestoreOptions.Builder b = RestoreOptions.builder(backup).kafka(ctx.restoreKafkaConfig());
     b.restoreId(restoreId != null ? restoreId : s.string("restore-id").orElse(null));
     List<String> names = topics != null ? topics : s.strings("topics");
     String include = s.string("include").orElse(null);

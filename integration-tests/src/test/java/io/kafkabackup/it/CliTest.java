@@ -122,6 +122,23 @@ class CliTest {
   }
 
   @Test
+  void aRestoreWritesToTheClusterOfItsOwnKafkaSectionOverTheBackupsOne() throws Exception {
+    broker.createTopic("cli-dr", 1, Map.of());
+    KafkaFixtures.producePlain(broker, "cli-dr", 1, 40, 8);
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + dir.resolve("dr-store") + "\n"
+        + "    create-root: true\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\n  client.id: from-the-kafka-section\n"
+        + "backup:\n  id: to-dr\n  topics: [cli-dr]\n"
+        + "restore:\n  backup-id: to-dr\n  rename: {cli-dr: cli-dr-restored}\n"
+        + "  kafka:\n    bootstrap.servers: " + broker.bootstrapServers() + "\n");
+    CliRun backup = cli(Map.of(), "backup", "-c", cfg.toString(), "-X", "bootstrap.servers=" + broker.bootstrapServers());
+    assertEquals(0, backup.code(), backup.err());
+    CliRun restore = cli(Map.of(), "restore", "-c", cfg.toString());
+    assertEquals(0, restore.code(), restore.err());
+    assertEquals(40, KafkaFixtures.readCommitted(broker, "cli-dr-restored").get(0).size());
+  }
+
+  @Test
   void cacheListAndFlushPrintJsonWithTheirEntries() throws Exception {
     Path work = Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(work.resolve("data"));
