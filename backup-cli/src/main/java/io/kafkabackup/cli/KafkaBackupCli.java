@@ -105,6 +105,11 @@ public final class KafkaBackupCli implements Runnable {
     }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose >= 2 ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.log.io.kafkabackup", verbose >= 2 ? "debug" : verbose == 1 ? "info" : "warn");
+    // Kafka's clients warn about conditions they retry on their own (an unreachable broker every second,
+    // a topic being re-created, the last stable offset of a fresh partition); the job reports what
+    // matters itself, so their warnings show from -v on.
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", verbose >= 2 ? "info" : verbose == 1 ? "warn"
+        : "error");
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
   }

@@ -292,6 +292,7 @@ class CliTest {
       assertEquals(1, process.exitValue(), "a backup stopped by SIGTERM exits 1, as documented: " + log);
       assertTrue(log.contains("records"), "progress lines are printed");
       assertTrue(log.contains("backup follow stopped:"), "the summary is printed: " + log);
+      assertFalse(log.contains("WARN org.apache.kafka"), "Kafka client warnings show only with -v: " + log);
       producing.set(false);
       assertTrue(producer.get() > 0);
       CliRun resume = cli(env, "backup", "-c", cfg.toString(), "--mode", "snapshot");

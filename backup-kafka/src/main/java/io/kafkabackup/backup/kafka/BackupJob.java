@@ -441,7 +441,14 @@ public final class BackupJob {
 
   void fail(Throwable e) {
     if (failure.compareAndSet(null, e)) {
-      LOG.error("backup {} failed: {}", options.backupId(), e.getMessage(), e);
+      if (e instanceof BackupException || e instanceof StorageException) {
+        // An outcome the caller is told about (fenced, a truncated log, a store that refused): one line;
+        // the caller reports it again, so the trace is for debugging only.
+        LOG.info("backup {} failed: {}", options.backupId(), e.getMessage());
+        LOG.debug("backup {} failure", options.backupId(), e);
+      } else {
+        LOG.error("backup {} failed: {}", options.backupId(), e.getMessage(), e);
+      }
     }
     stop();
   }

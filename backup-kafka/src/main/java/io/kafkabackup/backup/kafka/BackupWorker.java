@@ -338,9 +338,7 @@ final class BackupWorker implements Runnable {
       }
       startIncarnation(tp, backup, topicId);
     } catch (FencedException e) {
-      LOG.warn("backup {}: {}", job.options().backupId(), e.getMessage());
-      release(tp, false);
-      job.fenced(tp, e);
+      fencedOut(tp, e);
     } catch (UncheckedIOException | StorageException e) {
       failed(tp, e);
     }
@@ -362,9 +360,7 @@ final class BackupWorker implements Runnable {
         startIncarnation(tp, backup, topicId);
       }
     } catch (FencedException e) {
-      LOG.warn("backup {}: {}", job.options().backupId(), e.getMessage());
-      release(tp, false);
-      job.fenced(tp, e);
+      fencedOut(tp, e);
     } catch (UncheckedIOException | StorageException e) {
       failed(tp, e);
     }
@@ -402,9 +398,7 @@ final class BackupWorker implements Runnable {
       job.committed(tp, segment);
       return true;
     } catch (FencedException e) {
-      LOG.warn("backup {}: {}", job.options().backupId(), e.getMessage());
-      release(tp, false);
-      job.fenced(tp, e);
+      fencedOut(tp, e);
       return false;
     } catch (UncheckedIOException | StorageException e) {
       failed(tp, e);
@@ -429,9 +423,15 @@ final class BackupWorker implements Runnable {
       consumer.pause(List.of(tp));
       retryAt.put(tp, System.nanoTime() + backoffMillis * 1_000_000);
     } catch (FencedException e) {
-      release(tp, false);
-      job.fenced(tp, e);
+      fencedOut(tp, e);
     }
+  }
+
+  /** Another writer claimed the partition: an expected outcome (a rebalance), one line at info. */
+  private void fencedOut(TopicPartition tp, FencedException e) {
+    LOG.info("backup {}: {}", job.options().backupId(), e.getMessage());
+    release(tp, false);
+    job.fenced(tp, e);
   }
 
   private void resumeDue() {
