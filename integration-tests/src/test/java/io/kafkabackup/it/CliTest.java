@@ -139,6 +139,21 @@ class CliTest {
   }
 
   @Test
+  void configCheckNamesAnUnreachableClusterWithinItsTimeoutWithoutAStackTrace() throws Exception {
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + dir.resolve("check-store")
+        + "\n    create-root: true\nkafka:\n  bootstrap.servers: 127.0.0.1:1\n");
+    long started = System.nanoTime();
+    CliRun check = cli(Map.of(), "config", "check", "-c", cfg.toString(), "--timeout", "3s");
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
+    assertEquals(1, check.code(), check.out() + check.err());
+    assertTrue(check.out().contains("storage: reachable"), check.out());
+    assertTrue(check.out().contains("kafka: unreachable: bootstrap.servers 127.0.0.1:1 gave no answer within 3000 ms"),
+        check.out());
+    assertFalse(check.err().contains("\tat "), "no stack trace: " + check.err());
+    assertTrue(seconds < 20, "bounded by the timeout, took " + seconds + " s");
+  }
+
+  @Test
   void cacheListAndFlushPrintJsonWithTheirEntries() throws Exception {
     Path work = Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(work.resolve("data"));
