@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
@@ -56,9 +57,10 @@ public final class FileSystemBackend implements StorageBackend {
    * @param root the directory that holds every object
    * @param prefix the part of the tree this backend is confined to
    * @param fsync whether to fsync files and directories on commit (turn off only for scratch data)
+   * @param tempFileGrace how long a temporary file may go unwritten before it counts as a dead write's
    * @throws StorageException if the root is not a writable directory
    */
-  FileSystemBackend(Path root, KeyPrefix prefix, boolean fsync) {
+  FileSystemBackend(Path root, KeyPrefix prefix, boolean fsync, Duration tempFileGrace) {
     Objects.requireNonNull(prefix, "prefix");
     try {
       Path realRoot = root.toRealPath();
@@ -67,7 +69,7 @@ public final class FileSystemBackend implements StorageBackend {
       }
       this.paths = new FileSystemPaths(realRoot, prefix);
       this.context = new FileSystemContext(paths, new FileSystemMetadata(realRoot), new KeyLocks(realRoot), fsync,
-          new AtomicBoolean());
+          new StaleTempFiles(tempFileGrace), new AtomicBoolean());
       this.lister = new FileSystemLister(context);
     } catch (IOException e) {
       throw new StorageException("cannot use storage root " + root + ": " + e, e);

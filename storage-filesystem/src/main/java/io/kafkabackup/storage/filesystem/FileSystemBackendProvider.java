@@ -31,6 +31,14 @@ public final class FileSystemBackendProvider implements StorageBackendProvider {
       .description("Fsync each file and its directory before a write returns; turn off only for scratch data.")
       .build();
 
+  /** {@code storage.filesystem.temp-file-grace}: when a write's leftover temporary file is removed. */
+  public static final ConfigKey TEMP_FILE_GRACE = ConfigKey.builder("temp-file-grace", ConfigKey.Type.DURATION)
+      .defaultValue("24h")
+      .description("A temporary file of a write that did not finish (a process killed mid-write) is removed once "
+          + "nothing has written it for this long; keep it longer than any pause of a live write (a backup's "
+          + "segment-max-age).")
+      .build();
+
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public FileSystemBackendProvider() {
   }
@@ -47,7 +55,7 @@ public final class FileSystemBackendProvider implements StorageBackendProvider {
 
   @Override
   public List<ConfigKey> configKeys() {
-    return List.of(ROOT, CREATE_ROOT, FSYNC);
+    return List.of(ROOT, CREATE_ROOT, FSYNC, TEMP_FILE_GRACE);
   }
 
   @Override
@@ -64,6 +72,6 @@ public final class FileSystemBackendProvider implements StorageBackendProvider {
         throw new StorageException(config.fullName(ROOT) + ": cannot create directory " + root + ": " + e, e);
       }
     }
-    return new FileSystemBackend(root, config.prefix(), config.booleanValue(FSYNC));
+    return new FileSystemBackend(root, config.prefix(), config.booleanValue(FSYNC), config.duration(TEMP_FILE_GRACE));
   }
 }

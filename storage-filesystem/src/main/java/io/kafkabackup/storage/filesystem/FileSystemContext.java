@@ -13,10 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param metadata how metadata is stored
  * @param locks the per-key locks of commits and deletes
  * @param fsync whether files and directories are fsync'ed on commit
+ * @param staleTempFiles removes what writes that never finished left behind
  * @param closed set when the backend closes
  */
 record FileSystemContext(FileSystemPaths paths, FileSystemMetadata metadata, KeyLocks locks, boolean fsync,
-    AtomicBoolean closed) {
+    StaleTempFiles staleTempFiles, AtomicBoolean closed) {
 
   void ensureOpen() {
     if (closed.get()) {

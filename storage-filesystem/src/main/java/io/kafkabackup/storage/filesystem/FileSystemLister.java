@@ -140,12 +140,16 @@ final class FileSystemLister {
     }
   }
 
-  private static List<Child> children(Path dir) {
+  private List<Child> children(Path dir) {
     List<Child> result = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path p : entries) {
-        String segment = FileNames.decode(p.getFileName().toString());
+        String name = p.getFileName().toString();
+        String segment = FileNames.decode(name);
         if (segment == null) {
+          if (StaleTempFiles.isTempName(name)) {
+            context.staleTempFiles().deleteIfStale(p);
+          }
           continue;
         }
         boolean isDir = Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
@@ -162,7 +166,7 @@ final class FileSystemLister {
     return result;
   }
 
-  private static boolean containsObject(Path dir) {
+  private boolean containsObject(Path dir) {
     for (Child c : children(dir)) {
       if (!c.directory || containsObject(c.path)) {
         return true;

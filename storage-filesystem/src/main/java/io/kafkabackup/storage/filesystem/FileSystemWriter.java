@@ -123,6 +123,7 @@ final class FileSystemWriter extends AbstractObjectWriter {
           throw conflict(key);
         }
         context.paths().checkInsideRoot(dir, key);
+        context.staleTempFiles().sweepIfDue(dir);
         Path path = dir.resolve(FileSystemPaths.TEMP_PREFIX + FileSystemPaths.randomId());
         FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);

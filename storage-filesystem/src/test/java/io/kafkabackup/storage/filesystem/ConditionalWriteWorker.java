@@ -7,6 +7,7 @@ import io.kafkabackup.storage.ObjectMetadata;
 import io.kafkabackup.storage.PreconditionFailedException;
 import io.kafkabackup.storage.PutOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /** One process of {@link FileSystemBackendTest#conditionalWritesAreAtomicAcrossProcesses()}. */
 public final class ConditionalWriteWorker {
@@ -21,7 +22,7 @@ public final class ConditionalWriteWorker {
   public static void main(String[] args) {
     String name = args[1];
     int increments = Integer.parseInt(args[2]);
-    try (FileSystemBackend b = new FileSystemBackend(Path.of(args[0]), KeyPrefix.none(), true)) {
+    try (FileSystemBackend b = new FileSystemBackend(Path.of(args[0]), KeyPrefix.none(), true, Duration.ofHours(24))) {
       ObjectKey counter = ObjectKey.of("counter");
       for (int i = 0; i < increments; i++) {
         try {

@@ -4,6 +4,7 @@ import io.kafkabackup.storage.KeyPrefix;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.tck.StorageBackendContractTest;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the contract test kit against the filesystem backend. */
@@ -13,6 +14,6 @@ class FileSystemBackendContractTest extends StorageBackendContractTest {
 
   @Override
   protected StorageBackend openBackend(KeyPrefix prefix) {
-    return new FileSystemBackend(root, prefix, true);
+    return new FileSystemBackend(root, prefix, true, Duration.ofHours(24));
   }
 }

@@ -17,15 +17,22 @@ import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.StorageException;
 import io.kafkabackup.storage.tck.ResourceRelease;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +46,7 @@ class FileSystemBackendTest {
 
   private FileSystemBackend backend(String prefix) throws IOException {
     Files.createDirectories(dir.resolve("root"));
-    return new FileSystemBackend(dir.resolve("root"), KeyPrefix.of(prefix), true);
+    return new FileSystemBackend(dir.resolve("root"), KeyPrefix.of(prefix), true, Duration.ofHours(24));
   }
 
   @Test
@@ -212,6 +219,58 @@ class FileSystemBackendTest {
         String winner = new String(b.get(ObjectKey.of(key)));
         assertTrue(wins.contains("won " + winner + " " + key), winner + " " + key);
       }
+    }
+  }
+
+  /**
+   * A process killed in the middle of a write leaves its temporary file beside the objects, where no
+   * listing shows it; listings and writers remove it once nothing has written it for the grace period,
+   * and never touch the file of a write in progress.
+   */
+  @Test
+  void aWriteKilledMidwayLeavesATemporaryFileThatListingsRemoveOnceStale() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("root"));
+    Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), InterruptedWriteWorker.class.getName(), root.toString(),
+        "cache/entry.tar").redirectErrorStream(true).start();
+    try (FileSystemBackend quick = new FileSystemBackend(root, KeyPrefix.none(), true, Duration.ofSeconds(1))) {
+      BufferedReader lines = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+      assertEquals("wrote", lines.readLine());
+      // A write in progress, listed again and again for longer than the grace period, keeps its file.
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+      while (System.nanoTime() < until) {
+        try (Stream<ListEntry> entries = quick.list(ListOptions.prefix(""))) {
+          assertEquals(0, entries.count(), "a temporary file is never listed");
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+      assertEquals(1, tempFiles(root.resolve("cache")).size(), "the live write's file is kept");
+      writer.destroyForcibly(); // kill -9
+      assertTrue(writer.waitFor(30, TimeUnit.SECONDS));
+      List<Path> left = tempFiles(root.resolve("cache"));
+      assertEquals(1, left.size(), "the killed write left its file");
+      assertTrue(Files.size(left.get(0)) > 0);
+
+      Files.setLastModifiedTime(left.get(0), FileTime.from(Instant.now().minusSeconds(5)));
+      try (Stream<ListEntry> entries = quick.list(ListOptions.prefix("cache/"))) {
+        assertEquals(0, entries.count());
+      }
+      assertEquals(List.of(), tempFiles(root.resolve("cache")), "a listing removed the stale file");
+
+      // A writer sweeps the directory it writes into, too.
+      Path planted = Files.writeString(root.resolve("cache").resolve("#tmp.planted"), "left over");
+      Files.setLastModifiedTime(planted, FileTime.from(Instant.now().minusSeconds(5)));
+      Path fresh = Files.writeString(root.resolve("cache").resolve("#tmp.fresh"), "just written");
+      quick.put(ObjectKey.of("cache/other"), "x".getBytes(StandardCharsets.UTF_8));
+      assertEquals(List.of(fresh), tempFiles(root.resolve("cache")), "only the stale file is removed");
+    } finally {
+      writer.destroyForcibly();
+    }
+  }
+
+  private static List<Path> tempFiles(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("#tmp.")).sorted().collect(Collectors.toList());
     }
   }
 }
