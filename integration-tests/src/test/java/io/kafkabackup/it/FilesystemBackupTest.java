@@ -38,7 +38,19 @@ class FilesystemBackupTest extends BackupContract {
     assertEquals(result.bytes(), (long) registry.get("kafka.backup.bytes").counter().count());
     assertEquals(result.segments(), (long) registry.get("kafka.backup.segments").counter().count());
     assertEquals(result.segments(), registry.get("kafka.backup.commit.latency").timer().count());
-    assertEquals(0.0, registry.get("kafka.backup.lag").tag("partition", "0").gauge().value());
+    assertEquals(result.segments(), (long) registry.get("kafka.backup.commits").counter().count());
+    // per topic by default: one series whatever the partition count
+    assertEquals(1, registry.find("kafka.backup.lag").gauges().size());
+    assertEquals(0.0, registry.get("kafka.backup.lag").tag("topic", "metered").gauge().value());
+    assertEquals(0.0, registry.get("kafka.backup.recovery.point").tag("topic", "metered").gauge().value());
+
+    SimpleMeterRegistry perPartition = new SimpleMeterRegistry();
+    KafkaFixtures.producePlain(broker, "metered", 2, 100, 10);
+    new BackupJob(storage, options("metered", "metered").meterRegistry(perPartition).perPartitionMetrics(true)
+        .segmentLimits(1024 * 1024, 100, Duration.ofMinutes(5)).build()).run();
+    assertEquals(2, perPartition.find("kafka.backup.lag").gauges().size());
+    assertEquals(0.0, perPartition.get("kafka.backup.lag").tag("partition", "0").gauge().value());
+    assertEquals(0.0, perPartition.get("kafka.backup.recovery.point").tag("partition", "1").gauge().value());
   }
 
   @Test

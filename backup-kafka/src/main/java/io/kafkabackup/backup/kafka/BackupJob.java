@@ -83,6 +83,10 @@ public final class BackupJob {
    */
   private ExecutorService encoder;
   private volatile boolean stopping;
+  private volatile boolean finished;
+  /** When the storage (or the cluster) began to fail the commits, {@code 0} while they succeed. */
+  private final AtomicLong failingSinceNanos = new AtomicLong();
+  private final AtomicInteger workersStarted = new AtomicInteger();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private Set<String> topics;
   private String startedAt;
@@ -100,7 +104,7 @@ public final class BackupJob {
   public BackupJob(StorageBackend storage, BackupOptions options) {
     this.storage = storage;
     this.options = options;
-    this.metrics = JobMetrics.backup(options.meterRegistry(), options.backupId());
+    this.metrics = JobMetrics.backup(options.meterRegistry(), options.backupId(), options.perPartitionMetrics());
   }
 
   /**
@@ -166,6 +170,7 @@ public final class BackupJob {
       // Every segment was finished or abandoned by its worker, so no block is left with the encoder.
       encoder.shutdownNow();
     }
+    finished = true;
     Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
     Throwable failed = failure.get();
     BackupState state = failed != null ? BackupState.FAILED
@@ -197,6 +202,32 @@ public final class BackupJob {
     synchronized (workers) {
       workers.forEach(BackupWorker::wakeup);
     }
+  }
+
+  /**
+   * How the job is doing, for health probes.
+   *
+   * @param storageWindow how long commits may fail before the job is not ready
+   * @return live while the job has not ended or given up; ready once every worker has claimed its
+   *     partitions and while commits have not been failing for longer than {@code storageWindow}
+   */
+  public JobHealth health(Duration storageWindow) {
+    boolean live = !finished && failure.get() == null;
+    int started = workersStarted.get();
+    long failingSince = failingSinceNanos.get();
+    if (!live) {
+      return new JobHealth(false, false, failure.get() == null ? "ended" : "failed: " + failure.get().getMessage());
+    }
+    synchronized (workers) {
+      if (workers.isEmpty() || started < workers.size()) {
+        return new JobHealth(true, false, "claiming partitions");
+      }
+    }
+    if (failingSince != 0 && System.nanoTime() - failingSince > storageWindow.toNanos()) {
+      return new JobHealth(true, false, "commits failing for "
+          + Duration.ofNanos(System.nanoTime() - failingSince).toSeconds() + " s");
+    }
+    return new JobHealth(true, true, "ok");
   }
 
   /**
@@ -400,6 +431,9 @@ public final class BackupJob {
 
   /** A partition's backup stopped for good: the job fails, or goes on and reports it at the end. */
   void partitionStopped(TopicPartition tp, String message) {
+    if (metrics != null) {
+      metrics.error("truncated", tp.topic());
+    }
     if (options.onPartitionError() == PartitionErrorPolicy.FAIL) {
       fail(new BackupException(message));
     } else {
@@ -408,7 +442,24 @@ public final class BackupJob {
     }
   }
 
+  /** A worker has taken its first partitions (or its group assignment). */
+  void workerStarted() {
+    workersStarted.incrementAndGet();
+  }
+
+  /** A partition's commit, read or check failed; it is retried after a back-off. */
+  void failedOnce(TopicPartition tp, RuntimeException cause) {
+    failingSinceNanos.compareAndSet(0, System.nanoTime());
+    if (metrics != null) {
+      metrics.error(cause instanceof BackupException ? "kafka" : "storage", tp.topic());
+    }
+  }
+
   void committed(TopicPartition tp, SegmentEntry segment) {
+    failingSinceNanos.set(0);
+    if (metrics != null) {
+      metrics.count("commits", tp.topic(), 1);
+    }
     if (segment == null) {
       return;
     }
@@ -434,6 +485,9 @@ public final class BackupJob {
   }
 
   void fenced(TopicPartition tp, RuntimeException e) {
+    if (metrics != null) {
+      metrics.error("fenced", tp.topic());
+    }
     if (options.groupId() == null) {
       fail(e);
     }

@@ -29,6 +29,7 @@ public final class BackupOptions {
   private final Duration groupSnapshotInterval;
   private final Duration topicCheckInterval;
   private final PartitionErrorPolicy onPartitionError;
+  private final boolean perPartitionMetrics;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
 
@@ -48,6 +49,7 @@ public final class BackupOptions {
     this.groupSnapshotInterval = b.groupSnapshotInterval;
     this.topicCheckInterval = b.topicCheckInterval;
     this.onPartitionError = b.onPartitionError;
+    this.perPartitionMetrics = b.perPartitionMetrics;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
     if (!kafka.containsKey("bootstrap.servers")) {
@@ -146,6 +148,11 @@ public final class BackupOptions {
     return kafka;
   }
 
+  /** @return whether lag and recovery point are published per partition (else per topic) */
+  public boolean perPartitionMetrics() {
+    return perPartitionMetrics;
+  }
+
   /** @return the Micrometer registry (a {@code MeterRegistry}), or null for no metrics */
   Object meterRegistry() {
     return meterRegistry;
@@ -168,6 +175,7 @@ public final class BackupOptions {
     private Duration groupSnapshotInterval = Duration.ofMinutes(5);
     private Duration topicCheckInterval = Duration.ofSeconds(5);
     private PartitionErrorPolicy onPartitionError = PartitionErrorPolicy.FAIL;
+    private boolean perPartitionMetrics;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
 
@@ -317,6 +325,18 @@ public final class BackupOptions {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Publishes lag and recovery point per partition instead of per topic (default: per topic, so that
+     * thousands of partitions stay a handful of series).
+     *
+     * @param perPartition whether to
+     * @return this builder
+     */
+    public Builder perPartitionMetrics(boolean perPartition) {
+      this.perPartitionMetrics = perPartition;
       return this;
     }
 

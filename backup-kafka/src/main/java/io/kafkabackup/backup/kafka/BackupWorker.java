@@ -73,6 +73,7 @@ final class BackupWorker implements Runnable {
     try {
       if (fixed != null) {
         take(fixed);
+        job.workerStarted();
       } else {
         consumer.subscribe(job.topics(), new Rebalance());
       }
@@ -135,28 +136,41 @@ final class BackupWorker implements Runnable {
       long now = System.nanoTime();
       for (TopicPartition tp : new ArrayList<>(owned.keySet())) {
         PartitionBackup backup = owned.get(tp);
-        if (backup == null || retryAt.containsKey(tp)) {
+        if (backup == null) {
           continue;
         }
-        long position = consumer.position(tp);
-        long end = job.endOffset(tp);
-        if (job.snapshot() && position >= end) {
-          if (commit(tp, position)) {
-            release(tp, true);
+        if (!retryAt.containsKey(tp)) {
+          long position = consumer.position(tp);
+          if (job.snapshot() && position >= job.endOffset(tp)) {
+            if (commit(tp, position)) {
+              release(tp, true);
+            }
+          } else if (backup.due(now)) {
+            commit(tp, position);
           }
-        } else if (backup.due(now)) {
-          commit(tp, position);
+          job.report(tp, backup.spanStart(), false);
         }
-        job.report(tp, backup.spanStart(), false);
         if (job.metrics() != null) {
-          // A partition finished (released) has nothing left to back up; an owned one lags by what the
-          // log holds beyond the consumer plus what was read but is not committed yet.
-          OptionalLong lag = owned.containsKey(tp) ? consumer.currentLag(tp) : OptionalLong.of(backup.spanStart() - position);
-          if (lag.isPresent()) {
-            job.metrics().lag(tp.topic(), tp.partition(), lag.getAsLong() + position - backup.spanStart());
-          }
+          recordLag(tp, backup);
         }
       }
+    }
+  }
+
+  /**
+   * A partition finished (released) has nothing left to back up; an owned one lags by what the log holds
+   * beyond the consumer plus what was read but is not committed yet. A paused partition (failing, waiting
+   * to retry) keeps the lag last seen, so its recovery point goes on growing.
+   */
+  private void recordLag(TopicPartition tp, PartitionBackup backup) {
+    if (!owned.containsKey(tp)) {
+      job.metrics().partition(tp.topic(), tp.partition(), 0, backup.newestCommittedTimestamp());
+      return;
+    }
+    OptionalLong lag = consumer.currentLag(tp);
+    if (lag.isPresent()) {
+      job.metrics().partition(tp.topic(), tp.partition(), lag.getAsLong() + consumer.position(tp) - backup.spanStart(),
+          backup.newestCommittedTimestamp());
     }
   }
 
@@ -407,24 +421,31 @@ final class BackupWorker implements Runnable {
   }
 
   /** Rolls a partition back to its committed position and pauses it for a growing back-off. */
+  /**
+   * Drops a partition's uncommitted span after a failure and pauses it for a growing back-off; when it
+   * is due, {@link #resumeDue()} reads its log again and goes on from the committed position. A snapshot
+   * gives up after {@value #MAX_PARTITION_FAILURES} failures in a row; a continuous backup rides out an
+   * outage of the store or the cluster for as long as it lasts (a store that refuses for good, such as
+   * bad credentials, still ends it).
+   */
   private void failed(TopicPartition tp, RuntimeException cause) {
     PartitionBackup backup = owned.get(tp);
+    if (backup == null) {
+      return;
+    }
     int count = failures.merge(tp, 1, Integer::sum);
-    if (count > MAX_PARTITION_FAILURES) {
+    boolean rideOut = !job.snapshot() && !(cause instanceof StorageException s && !s.isRetryable());
+    if (count > MAX_PARTITION_FAILURES && !rideOut) {
       throw new IllegalStateException("backup " + job.options().backupId() + " partition " + tp + " failed " + count
           + " times in a row: " + cause.getMessage(), cause);
     }
+    job.failedOnce(tp, cause);
     long backoffMillis = Math.min(MAX_BACKOFF.toMillis(), 200L << Math.min(count, 8));
     LOG.warn("backup {} partition {}: {} (failure {}); reading again from the committed position in {} ms",
         job.options().backupId(), tp, cause.getMessage(), count, backoffMillis);
-    try {
-      long position = backup.rollBack();
-      consumer.seek(tp, position);
-      consumer.pause(List.of(tp));
-      retryAt.put(tp, System.nanoTime() + backoffMillis * 1_000_000);
-    } catch (FencedException e) {
-      fencedOut(tp, e);
-    }
+    backup.discard();
+    consumer.pause(List.of(tp));
+    retryAt.put(tp, System.nanoTime() + backoffMillis * 1_000_000);
   }
 
   /** Another writer claimed the partition: an expected outcome (a rebalance), one line at info. */
@@ -444,8 +465,17 @@ final class BackupWorker implements Runnable {
     });
     for (TopicPartition tp : due) {
       retryAt.remove(tp);
-      if (owned.containsKey(tp)) {
+      PartitionBackup backup = owned.get(tp);
+      if (backup == null) {
+        continue;
+      }
+      try {
+        consumer.seek(tp, backup.rollBack());
         consumer.resume(List.of(tp));
+      } catch (FencedException e) {
+        fencedOut(tp, e);
+      } catch (UncheckedIOException | StorageException | BackupException e) {
+        failed(tp, e);
       }
     }
   }
@@ -532,8 +562,11 @@ final class BackupWorker implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      assignedOnce = true;
       take(partitions);
+      if (!assignedOnce) {
+        assignedOnce = true;
+        job.workerStarted();
+      }
     }
   }
 }

@@ -50,6 +50,8 @@ final class PartitionBackup {
   private ObjectWriter out;
   private SegmentWriter segment;
   private long openedAtNanos;
+  /** The largest record timestamp committed to the current incarnation, {@code -1} if none. */
+  private long newestCommittedTimestamp;
 
   PartitionBackup(StorageBackend storage, BackupOptions options, PartitionLog log, long spanStart, Executor encoder) {
     this.storage = storage;
@@ -58,6 +60,13 @@ final class PartitionBackup {
     this.encoder = encoder;
     this.spanStart = spanStart;
     this.provenPosition = spanStart;
+    this.newestCommittedTimestamp = log.state().segments().stream().mapToLong(SegmentEntry::maxTimestamp).max()
+        .orElse(-1);
+  }
+
+  /** The largest record timestamp committed to the current incarnation, {@code -1} if none: the recovery point. */
+  long newestCommittedTimestamp() {
+    return newestCommittedTimestamp;
   }
 
   SourcePartition partition() {
@@ -112,6 +121,7 @@ final class PartitionBackup {
     log.startIncarnation(topicId, startOffset);
     spanStart = startOffset;
     provenPosition = startOffset;
+    newestCommittedTimestamp = -1;
   }
 
   void append(List<ConsumerRecord<byte[], byte[]>> records) {
@@ -172,6 +182,9 @@ final class PartitionBackup {
       entry = SegmentEntry.of(segmentKey.value(), spanStart, nextOffset, summary);
     }
     appendCommit(nextOffset, entry);
+    if (entry != null) {
+      newestCommittedTimestamp = Math.max(newestCommittedTimestamp, entry.maxTimestamp());
+    }
     if (entry != null) {
       LOG.debug("backup {} partition {}: committed {} records [{}, {}) in {}", options.backupId(), partition(),
           entry.recordCount(), spanStart, nextOffset, segmentKey);
