@@ -9,6 +9,7 @@ import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.storage.StorageBackend;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,6 +50,8 @@ final class BackupCommand extends CliCommand {
   String groupId;
   @Mixin
   ProgressOptions progressOptions = new ProgressOptions();
+  @ArgGroup(exclusive = false, heading = "Metrics and health:%n")
+  MetricsSettings metrics = new MetricsSettings();
 
   @Override
   @SuppressWarnings("try") // the progress printer runs for the block, never read
@@ -80,9 +84,16 @@ final class BackupCommand extends CliCommand {
     b.groupId(groupId != null ? groupId : s.string("group-id").orElse(null));
     s.duration("topic-check-interval").ifPresent(b::topicCheckInterval);
     s.choice("on-partition-error", PartitionErrorPolicy.class).ifPresent(b::onPartitionError);
+    MetricsSettings.Service service = metrics.build(ctx);
+    PrometheusMeterRegistry registry = MetricsSettings.registry(service);
+    if (registry != null) {
+      b.meterRegistry(registry).perPartitionMetrics(service.perPartition());
+    }
     BackupOptions options = b.build();
-    try (StorageBackend storage = ctx.openStorage()) {
+    try (StorageBackend storage = ctx.openStorage(registry)) {
       BackupJob job = new BackupJob(storage, options);
+      ServiceEndpoint endpoint = service == null ? null
+          : service.start(registry, () -> job.health(service.readyStorageWindow()));
       CountDownLatch finished = new CountDownLatch(1);
       AtomicInteger exitCode = new AtomicInteger(ExitCode.FAILED);
       Thread hook = new Thread(() -> {
@@ -116,6 +127,9 @@ final class BackupCommand extends CliCommand {
         exitCode.set(result.state() == BackupState.STOPPED ? ExitCode.FAILED : ExitCode.OK);
         return exitCode.get();
       } finally {
+        if (endpoint != null) {
+          endpoint.close();
+        }
         finished.countDown();
         try {
           Runtime.getRuntime().removeShutdownHook(hook);

@@ -1,6 +1,7 @@
 package io.kafkabackup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.kafkabackup.storage.InvalidConfigurationException;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
@@ -49,9 +50,18 @@ final class CliContext {
 
   /** Opens the storage; a bad setting is a configuration error naming the key and its line. */
   StorageBackend openStorage() {
+    return openStorage(null);
+  }
+
+  /** Opens the storage, recording its requests into {@code registry} when one is given. */
+  StorageBackend openStorage(MeterRegistry registry) {
     Map<String, String> config = storageConfig();
     try {
-      return StorageBackends.builder().config(config).environment(env).open();
+      StorageBackends.Builder builder = StorageBackends.builder().config(config).environment(env);
+      if (registry != null) {
+        builder.meterRegistry(registry);
+      }
+      return builder.open();
     } catch (InvalidConfigurationException e) {
       String key = e.configKey().orElse("storage");
       throw file.error(key, e.getMessage());

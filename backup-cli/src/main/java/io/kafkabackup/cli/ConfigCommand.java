@@ -33,6 +33,7 @@ final class ConfigCommand {
       for (String section : new String[] {"backup", "restore"}) {
         ctx.section(section).allow(section.equals("backup") ? BackupCommand.KEYS : RestoreSettings.KEYS);
       }
+      ctx.section("metrics").allow(MetricsSettings.KEYS);
       if (json()) {
         printJson(ctx.out, ctx.maskedConfig());
       } else {

@@ -1,11 +1,13 @@
 package io.kafkabackup.cli;
 
 import io.kafkabackup.backup.kafka.GroupOffsetsRestore;
+import io.kafkabackup.backup.kafka.JobHealth;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.RestorePlan;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.storage.StorageBackend;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +31,20 @@ final class RestoreCommand extends CliCommand {
   boolean applyGroupOffsets;
   @Mixin
   ProgressOptions progressOptions = new ProgressOptions();
+  @ArgGroup(exclusive = false, heading = "Metrics and health:%n")
+  MetricsSettings metrics = new MetricsSettings();
 
   @Override
   @SuppressWarnings("try") // the progress printer runs for the block, never read
   public Integer call() {
     CliContext ctx = context();
-    RestoreOptions options = settings.build(ctx);
-    try (StorageBackend storage = ctx.openStorage()) {
+    MetricsSettings.Service service = metrics.build(ctx);
+    PrometheusMeterRegistry registry = MetricsSettings.registry(service);
+    RestoreOptions options = settings.build(ctx, registry);
+    try (StorageBackend storage = ctx.openStorage(registry);
+        // a restore is live and ready while it runs; it ends when done
+        ServiceEndpoint endpoint = service == null || dryRun ? null
+            : service.start(registry, () -> new JobHealth(true, true, "ok"))) {
       RestoreJob job = new RestoreJob(storage, options);
       if (dryRun) {
         RestorePlan plan = job.plan();

@@ -3,6 +3,7 @@ package io.kafkabackup.cli;
 import io.kafkabackup.backup.kafka.PartitionMapping;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,6 +47,11 @@ final class RestoreSettings {
   Integer targetPartitions;
 
   RestoreOptions build(CliContext ctx) {
+    return build(ctx, null);
+  }
+
+  /** The options, recording the restore's metrics into {@code registry} when one is given. */
+  RestoreOptions build(CliContext ctx, MeterRegistry registry) {
     Section s = ctx.section("restore").allow(KEYS);
     String backup = backupId != null ? backupId : s.string("backup-id").orElseThrow(() -> new ConfigException(
         "the backup to restore is required: --backup-id or restore.backup-id"));
@@ -92,6 +98,9 @@ final class RestoreSettings {
     s.bool("create-topics").ifPresent(b::createTopics);
     s.integer("concurrency").ifPresent(b::concurrency);
     s.integer("transaction-records").ifPresent(b::transactionRecords);
+    if (registry != null) {
+      b.meterRegistry(registry);
+    }
     return b.build();
   }
 

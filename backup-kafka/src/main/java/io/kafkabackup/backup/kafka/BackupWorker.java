@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -205,6 +206,13 @@ final class BackupWorker implements Runnable {
    */
   private void take(Collection<TopicPartition> partitions) {
     Map<String, String> ids = job.topicIds(topicsOf(partitions));
+    // Claim first: an earlier writer still running commits until the claim fences it, so the log's
+    // bounds are read only once no one else can move the position past them.
+    Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
+    for (TopicPartition tp : partitions) {
+      logs.put(tp, PartitionLog.claim(job.storage(), job.options().backupId(), KafkaRecords.source(tp),
+          job.writerId(), ids.get(tp.topic())));
+    }
     List<TopicPartition> present = partitions.stream().filter(tp -> ids.containsKey(tp.topic()))
         .collect(Collectors.toList());
     Map<TopicPartition, Long> starts = present.isEmpty() ? Map.of() : consumer.beginningOffsets(present);
@@ -212,8 +220,7 @@ final class BackupWorker implements Runnable {
     List<TopicPartition> toSeek = new ArrayList<>();
     for (TopicPartition tp : partitions) {
       String topicId = ids.get(tp.topic());
-      PartitionLog log = PartitionLog.claim(job.storage(), job.options().backupId(), KafkaRecords.source(tp),
-          job.writerId(), topicId);
+      PartitionLog log = logs.get(tp);
       long position = log.state().nextOffset();
       PartitionBackup backup = new PartitionBackup(job.storage(), job.options(), log, position, job.encoder());
       switch (IncarnationCheck.decide(log.state().topicId(), position, topicId, ends.getOrDefault(tp, -1L))) {
