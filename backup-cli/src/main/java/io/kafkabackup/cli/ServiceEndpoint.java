@@ -3,6 +3,7 @@ package io.kafkabackup.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.kafkabackup.backup.kafka.JobHealth;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,8 +18,10 @@ import java.util.function.Supplier;
 /**
  * The HTTP endpoint of a running job, for Prometheus and Kubernetes: {@code /metrics} (Prometheus text,
  * rendered by Micrometer's Prometheus registry from the meters the job and the storage layer record),
- * {@code /health/live} and {@code /health/ready} (200 with {@code ok}, or 503 with the reason). Served
- * by the JDK's own HTTP server on one daemon thread: a scrape every few seconds needs nothing more.
+ * {@code /health/live} and {@code /health/ready} (200 with {@code ok}, or 503 with the reason), which
+ * {@code /metrics} also carries as {@code kafka_backup_service_live} and {@code kafka_backup_service_ready}
+ * (1 or 0) for alerting. Served by the JDK's own HTTP server on one daemon thread: a scrape every few
+ * seconds needs nothing more.
  */
 public final class ServiceEndpoint implements AutoCloseable {
   private final HttpServer server;
@@ -52,6 +55,10 @@ public final class ServiceEndpoint implements AutoCloseable {
       return t;
     });
     server.setExecutor(executor);
+    Gauge.builder("kafka.backup.service.live", health, h -> h.get().live() ? 1 : 0)
+        .description("1 while the job runs and has not given up").register(registry);
+    Gauge.builder("kafka.backup.service.ready", health, h -> h.get().ready() ? 1 : 0)
+        .description("1 while the job has claimed its partitions and its commits succeed").register(registry);
     server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape()));
     server.createContext("/health/live", exchange -> probe(exchange, health.get(), JobHealth::live));

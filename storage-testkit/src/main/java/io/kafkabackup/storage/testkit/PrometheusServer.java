@@ -72,6 +72,16 @@ public final class PrometheusServer implements AutoCloseable {
     return server;
   }
 
+  /**
+   * Prometheus' rule checker from the same package, installing it where it is missing.
+   *
+   * @return the {@code promtool} binary
+   * @throws IOException if it cannot be installed
+   */
+  public static Path promtool() throws IOException {
+    return Path.of(ensureInstalled()).resolveSibling("promtool");
+  }
+
   /** The {@code prometheus} binary, installing Debian's package where it is missing. */
   private static synchronized String ensureInstalled() throws IOException {
     for (String candidate : List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus")) {
