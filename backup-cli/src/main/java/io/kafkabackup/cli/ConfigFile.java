@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  * parsing. Every key's line is remembered so each error can say where the bad key is.
  */
 final class ConfigFile {
-  static final Set<String> SECTIONS = Set.of("storage", "kafka", "backup", "restore");
+  static final Set<String> SECTIONS = Set.of("storage", "kafka", "backup", "restore", "metrics");
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private final String source;

@@ -13,6 +13,12 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -294,13 +300,27 @@ class CliTest {
     try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
       Future<Long> producer = pool.submit(() -> KafkaFixtures.produceWhile(broker, "cli-sigterm", 2, producing));
       Map<String, String> env = new HashMap<>(System.getenv());
-      Process process = new ProcessBuilder(launcher.toString(), "backup", "-c", cfg.toString(), "--progress-interval", "1s")
+      int metricsPort;
+      try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        metricsPort = free.getLocalPort();
+      }
+      Process process = new ProcessBuilder(launcher.toString(), "backup", "-c", cfg.toString(), "--progress-interval", "1s",
+          "--metrics-port", String.valueOf(metricsPort), "--metrics-address", "127.0.0.1")
           .redirectErrorStream(true).redirectOutput(dir.resolve("launcher.log").toFile()).start();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (PartitionLog.read(storage, "follow", new SourcePartition("cli-sigterm", 0)).lastSequence() < 4) {
         assertTrue(System.nanoTime() < deadline, "the launched backup commits: " + Files.readString(dir.resolve("launcher.log")));
         TimeUnit.MILLISECONDS.sleep(100);
       }
+      HttpClient http = HttpClient.newHttpClient();
+      URI base = URI.create("http://127.0.0.1:" + metricsPort);
+      assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+          HttpResponse.BodyHandlers.discarding()).statusCode(), "ready once it commits");
+      String metrics = http.send(HttpRequest.newBuilder(base.resolve("/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(metrics.contains("kafka_backup_records_total{backup=\"follow\",topic=\"cli-sigterm\"}")
+          && metrics.contains("kafka_backup_recovery_point_seconds{") && metrics.contains("storage_operations_seconds"),
+          metrics);
       process.destroy(); // SIGTERM
       assertTrue(process.waitFor(60, TimeUnit.SECONDS));
       String log = Files.readString(dir.resolve("launcher.log"));
