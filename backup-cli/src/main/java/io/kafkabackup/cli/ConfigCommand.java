@@ -5,6 +5,7 @@ import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +27,15 @@ final class ConfigCommand {
     @Option(names = "--timeout", defaultValue = "10s", description = "How long the cluster may take to answer.")
     String timeout;
 
+    /**
+     * The JSON document of {@code config check --output json}.
+     *
+     * @param config the resolved configuration, secrets masked
+     * @param reachability each endpoint ({@code storage}, {@code kafka}, {@code restore.kafka}) and what it answered
+     */
+    record Document(Map<String, String> config, Map<String, String> reachability) {
+    }
+
     @Override
     public Integer call() {
       CliContext ctx = context();
@@ -34,52 +44,55 @@ final class ConfigCommand {
         ctx.section(section).allow(section.equals("backup") ? BackupCommand.KEYS : RestoreSettings.KEYS);
       }
       ctx.section("metrics").allow(MetricsSettings.KEYS);
-      if (json()) {
-        printJson(ctx.out, ctx.maskedConfig());
-      } else {
-        ctx.maskedConfig().forEach((k, v) -> ctx.out.println(k + " = " + v));
+      Map<String, String> config = ctx.maskedConfig();
+      if (!json()) {
+        config.forEach((k, v) -> ctx.out.println(k + " = " + v));
+        ctx.out.flush();
       }
-      boolean reachable = storageAnswers(ctx) & kafkaAnswers(ctx, ctx.kafkaConfig(), "kafka", wait);
+      Map<String, String> reachability = new LinkedHashMap<>();
+      reachability.put("storage", storageAnswer(ctx));
+      reachability.put("kafka", kafkaAnswer(ctx.kafkaConfig(), wait));
       if (ctx.section("restore").node().has("kafka")) {
-        reachable &= kafkaAnswers(ctx, ctx.restoreKafkaConfig(), "restore.kafka", wait);
+        reachability.put("restore.kafka", kafkaAnswer(ctx.restoreKafkaConfig(), wait));
+      }
+      if (json()) {
+        printJson(ctx.out, new Document(config, reachability));
+      } else {
+        reachability.forEach((what, answer) -> ctx.out.println(what + ": " + answer));
       }
       ctx.out.flush();
-      return reachable ? ExitCode.OK : ExitCode.FAILED;
+      return reachability.values().stream().allMatch(a -> a.startsWith("reachable")) ? ExitCode.OK : ExitCode.FAILED;
     }
 
-    private static boolean storageAnswers(CliContext ctx) {
+    private static String storageAnswer(CliContext ctx) {
       try (StorageBackend storage = ctx.openStorage()) {
         try (var entries = storage.list(ListOptions.prefix("").delimited().pageSize(1))) {
           entries.findFirst();
         }
-        ctx.out.println("storage: reachable (" + storage.type() + ")");
-        return true;
+        return "reachable (" + storage.type() + ")";
       } catch (StorageException e) {
-        ctx.out.println("storage: unreachable: " + e.getMessage());
-        return false;
+        return "unreachable: " + e.getMessage();
       }
     }
 
     /** Asks the cluster for its id within {@code wait}; the client's own retries are bounded by it too. */
-    private static boolean kafkaAnswers(CliContext ctx, Map<String, Object> config, String name, Duration wait) {
+    private static String kafkaAnswer(Map<String, Object> config, Duration wait) {
       Map<String, Object> props = new HashMap<>(config);
       int millis = (int) Math.min(Integer.MAX_VALUE, wait.toMillis());
       props.put("default.api.timeout.ms", millis);
       props.put("request.timeout.ms", millis);
       Admin admin = Admin.create(props);
       try {
-        String cluster = admin.describeCluster().clusterId().get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        ctx.out.println(name + ": reachable (cluster " + cluster + ")");
-        return true;
+        return "reachable (cluster " + admin.describeCluster().clusterId().get(wait.toMillis(), TimeUnit.MILLISECONDS)
+            + ")";
       } catch (TimeoutException | ExecutionException e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-        ctx.out.println(name + ": unreachable: bootstrap.servers " + config.get("bootstrap.servers")
-            + " gave no answer within " + wait.toMillis() + " ms"
-            + (cause.getMessage() == null || cause instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")"));
-        return false;
+        return "unreachable: bootstrap.servers " + config.get("bootstrap.servers") + " gave no answer within "
+            + wait.toMillis() + " ms"
+            + (cause.getMessage() == null || cause instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return false;
+        return "unreachable: interrupted";
       } finally {
         admin.close(Duration.ZERO); // never wait for a call that has no answer
       }

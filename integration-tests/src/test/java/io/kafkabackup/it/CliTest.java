@@ -30,6 +30,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -157,6 +160,46 @@ class CliTest {
         check.out());
     assertFalse(check.err().contains("\tat "), "no stack trace: " + check.err());
     assertTrue(seconds < 20, "bounded by the timeout, took " + seconds + " s");
+  }
+
+  @Test
+  void everyCommandsJsonOutputIsOneDocumentWithItsData() throws Exception {
+    broker.createTopic("cli-json", 1, Map.of());
+    KafkaFixtures.producePlain(broker, "cli-json", 1, 30, 12);
+    try (Admin admin = broker.admin()) {
+      admin.alterConsumerGroupOffsets("json-readers", Map.of(new TopicPartition("cli-json", 0),
+          new OffsetAndMetadata(10))).all().get();
+    }
+    Path work = Files.createDirectories(dir.resolve("json-work"));
+    Files.createDirectories(work.resolve("data"));
+    Files.writeString(work.resolve("data/f.txt"), "x", StandardCharsets.UTF_8);
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + dir.resolve("json-store") + "\n"
+        + "kafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n"
+        + "backup:\n  id: json\n  topics: [cli-json]\n"
+        + "restore:\n  backup-id: json\n  rename: {cli-json: cli-json-r}\n");
+    assertEquals(0, cli(Map.of(), "backup", "-c", cfg.toString()).code());
+
+    JsonNode restore = json(cli(Map.of(), "restore", "-c", cfg.toString(), "-o", "json"));
+    assertEquals(30, restore.get("records").asLong());
+    JsonNode groups = json(cli(Map.of(), "groups", "plan", "-c", cfg.toString(), "-o", "json"));
+    assertEquals(10, groups.get("offsets").get(0).get("sourceOffset").asLong());
+    assertEquals("ok", groups.get("offsets").get(0).get("status").asText());
+    JsonNode prune = json(cli(Map.of(), "prune", "-c", cfg.toString(), "--keep-last", "5", "-o", "json"));
+    assertTrue(prune.isObject(), prune.toString());
+    JsonNode check = json(cli(Map.of(), "config", "check", "-c", cfg.toString(), "-o", "json"));
+    assertTrue(check.get("reachability").get("kafka").asText().startsWith("reachable"), check.toString());
+    assertEquals("filesystem", check.get("config").get("storage.backend").asText());
+    JsonNode saved = json(cli(Map.of(), "cache", "save", "-c", cfg.toString(), "-C", work.toString(), "-k", "j-1",
+        "-m", "data", "-o", "json"));
+    assertTrue(saved.isObject() && !saved.isEmpty(), saved.toString());
+    JsonNode restored = json(cli(Map.of(), "cache", "restore", "-c", cfg.toString(), "-C", work.toString(), "-k",
+        "j-1", "-o", "json"));
+    assertTrue(restored.isObject() && !restored.isEmpty(), restored.toString());
+  }
+
+  private static JsonNode json(CliRun run) throws IOException {
+    assertEquals(0, run.code(), run.out() + run.err());
+    return JSON.readTree(run.out());
   }
 
   @Test
