@@ -387,6 +387,46 @@ class CliTest {
   }
 
   @Test
+  void aFencedBackupEndsWithOneErrorLineAndNoStackTrace() throws Exception {
+    Path launcher = Path.of("..", "backup-cli", "target", "kafka-backup", "bin", "kafka-backup").toAbsolutePath();
+    broker.createTopic("cli-fenced", 1, Map.of());
+    KafkaFixtures.producePlain(broker, "cli-fenced", 1, 50, 13);
+    Path root = dir.resolve("fenced-store");
+    Path cfg = config("storage:\n  backend: filesystem\n  filesystem:\n    root: " + root + "\n    create-root: true\n"
+        + "kafka:\n  bootstrap.servers: " + broker.bootstrapServers() + "\n"
+        + "backup:\n  id: twice-run\n  topics: [cli-fenced]\n  mode: continuous\n  segment-max-age: 200ms\n");
+    Process first = new ProcessBuilder(launcher.toString(), "backup", "-c", cfg.toString())
+        .redirectErrorStream(true).redirectOutput(dir.resolve("first.log").toFile()).start();
+    AtomicBoolean producing = new AtomicBoolean(true);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (StorageBackend storage = StorageUnderTest.open(StorageUnderTest.filesystem(root))) {
+      pool.submit(() -> KafkaFixtures.produceWhile(broker, "cli-fenced", 1, producing));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (PartitionLog.read(storage, "twice-run", new SourcePartition("cli-fenced", 0)).lastSequence() < 2) {
+        assertTrue(System.nanoTime() < deadline, "the first backup commits: " + Files.readString(dir.resolve("first.log")));
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      Process second = new ProcessBuilder(launcher.toString(), "backup", "-c", cfg.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("second.log").toFile()).start();
+      try {
+        assertTrue(first.waitFor(60, TimeUnit.SECONDS), "the first backup is fenced and ends");
+        String log = Files.readString(dir.resolve("first.log"));
+        assertEquals(1, first.exitValue(), log);
+        assertEquals(1, log.lines().filter(l -> l.contains("is fenced")).count(), "one line: " + log);
+        assertTrue(log.lines().anyMatch(l -> l.startsWith("error: ") && l.contains("is fenced")), log);
+        assertFalse(log.contains("\tat ") || log.contains("Exception"), "no stack trace: " + log);
+      } finally {
+        second.destroy();
+        second.waitFor(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      producing.set(false);
+      pool.shutdownNow();
+      first.destroyForcibly();
+    }
+  }
+
+  @Test
   void kafkaClientPropertiesPassThroughToASaslScramListener() throws Exception {
     try (KafkaBroker secured = KafkaBroker.startWithScram("backup-user", "s3cret-pass")) {
       secured.createTopic("scram-topic", 2, Map.of());
