@@ -31,8 +31,6 @@ import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
-import io.kafkabackup.storage.StorageBackend;
-import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,52 +48,17 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * A topic deleted and created again under a running backup, between two runs of one backup id and under
  * the consumer-group scale-out: each incarnation is backed up on its own, and a restore of each equals
  * what that incarnation held, field by field. Each subclass runs it on one provider's real server.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
-abstract class IncarnationContract {
+abstract class IncarnationContract extends TwoClusters {
   private static final int PARTITIONS = 2;
   private static final int OLD_RECORDS = 250;
-  protected KafkaBroker source;
-  protected KafkaBroker target;
-  protected StorageBackend storage;
   private int counter;
-
-  protected abstract Map<String, String> storageConfig();
-
-  @BeforeAll
-  void startBrokers() {
-    source = KafkaBroker.start();
-    target = KafkaBroker.start();
-  }
-
-  @AfterAll
-  void stopBrokers() {
-    source.close();
-    target.close();
-  }
-
-  @BeforeEach
-  void openStorage() {
-    storage = StorageUnderTest.open(storageConfig());
-  }
-
-  @AfterEach
-  void closeStorage() {
-    storage.close();
-  }
 
   private BackupOptions.Builder options(String backupId, String topic) {
     return BackupOptions.builder(backupId, TopicSelection.of(topic)).kafka(source.clientProperties())

@@ -21,8 +21,6 @@ import io.kafkabackup.backup.kafka.RestorePlan;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.storage.ObjectKey;
-import io.kafkabackup.storage.StorageBackend;
-import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,48 +39,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * Backup then restore into another real cluster; each subclass runs it on one provider's real server.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
-abstract class RestoreContract {
-  protected KafkaBroker source;
-  protected KafkaBroker target;
-  protected StorageBackend storage;
+abstract class RestoreContract extends TwoClusters {
   private int counter;
-
-  protected abstract Map<String, String> storageConfig();
-
-  @BeforeAll
-  void startBrokers() {
-    source = KafkaBroker.start();
-    target = KafkaBroker.start();
-  }
-
-  @AfterAll
-  void stopBrokers() {
-    source.close();
-    target.close();
-  }
-
-  @BeforeEach
-  void openStorage() {
-    storage = StorageUnderTest.open(storageConfig());
-  }
-
-  @AfterEach
-  void closeStorage() {
-    storage.close();
-  }
 
   private String topic(String base) {
     return base + "-" + (++counter);
