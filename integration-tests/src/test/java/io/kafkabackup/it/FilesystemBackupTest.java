@@ -1,10 +1,13 @@
 package io.kafkabackup.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.SegmentEntry;
@@ -65,5 +68,36 @@ class FilesystemBackupTest extends BackupContract {
     assertEquals(13, segments.size(), segments.toString());
     assertTrue(segments.stream().allMatch(s -> s.recordCount() <= 100), segments.toString());
     assertEquals(KafkaFixtures.readCommitted(broker, "capped"), KafkaFixtures.backedUp(storage, "capped", "capped", 1));
+  }
+
+  /**
+   * A stored position beyond the broker's log end with no new topic id to explain it (here: history
+   * without a recorded topic id, whose log was truncated or re-created) stops that partition with one
+   * error naming topic, partition, position and log end; the policy decides whether the rest goes on.
+   */
+  @Test
+  void aPartitionWhoseLogEndsBelowTheBackupStopsWithOneErrorAndTheRestGoesOnWhenAsked() {
+    broker.createTopic("shrunk", 2, Map.of());
+    KafkaFixtures.producePlain(broker, "shrunk", 2, 200, 11);
+    for (String id : List.of("shrunk-fail", "shrunk-continue")) {
+      // what an earlier run recorded: offsets [0, 500) of partition 0, and no topic id
+      PartitionLog log = PartitionLog.claim(storage, id, new SourcePartition("shrunk", 0), "earlier", null);
+      log.commit(0, 500, null, List.of());
+    }
+
+    BackupException failed = assertThrows(BackupException.class, () -> new BackupJob(storage,
+        options("shrunk-fail", "shrunk").build()).run());
+    for (String part : List.of("partition shrunk-0", "up to 500", "ends at 100")) {
+      assertTrue(failed.getMessage().contains(part), failed.getMessage());
+    }
+
+    BackupException reported = assertThrows(BackupException.class, () -> new BackupJob(storage,
+        options("shrunk-continue", "shrunk").onPartitionError(PartitionErrorPolicy.CONTINUE).build()).run());
+    assertTrue(reported.getMessage().contains("1 partition(s) stopped") && reported.getMessage().contains("shrunk-0"),
+        reported.getMessage());
+    assertEquals(KafkaFixtures.readCommitted(broker, "shrunk").get(1),
+        KafkaFixtures.backedUpPartition(storage, "shrunk-continue", "shrunk", 1), "the other partition went on");
+    assertEquals(500, PartitionLog.read(storage, "shrunk-continue", new SourcePartition("shrunk", 0)).nextOffset(),
+        "nothing of the stopped partition was overwritten");
   }
 }
