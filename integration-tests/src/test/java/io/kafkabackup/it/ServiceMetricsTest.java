@@ -16,6 +16,7 @@ import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import io.kafkabackup.storage.testkit.KafkaBroker;
 import io.kafkabackup.storage.testkit.PrometheusServer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -36,6 +37,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoublePredicate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -113,6 +115,55 @@ class ServiceMetricsTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /**
+   * A continuous backup stopped right after an outage, while a partition still waits to retry, commits
+   * nothing for the records it read and dropped: a later run backs them up, and nothing is lost.
+   */
+  @Test
+  void aBackupStoppedWhileAPartitionWaitsToRetryLosesNothing() throws Exception {
+    AtomicBoolean cut = new AtomicBoolean();
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (KafkaBroker broker = KafkaBroker.start();
+        FaultInjectingProxy proxy = new FaultInjectingProxy(AZURITE.endpoint().blobEndpoint().getPort())) {
+      proxy.rule(request -> cut.get() ? FaultInjectingProxy.Fault.respond(503, "ServerBusy", Map.of())
+          : FaultInjectingProxy.Fault.FORWARD);
+      Map<String, String> config = StorageUnderTest.azure(AZURITE.endpoint());
+      config.put("storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName());
+      config.put("storage.azure.max-retries", "0");
+      broker.createTopic("watched", 2, Map.of());
+      produce(broker, 100);
+      SimpleMeterRegistry registry = new SimpleMeterRegistry();
+      try (StorageBackend storage = StorageBackends.builder().config(config).open()) {
+        BackupJob job = new BackupJob(storage, BackupOptions.builder("waiting", TopicSelection.of("watched"))
+            .kafka(broker.clientProperties()).mode(BackupMode.CONTINUOUS).pollTimeout(Duration.ofMillis(100))
+            .segmentLimits(1024 * 1024, 50, Duration.ofMillis(200)).meterRegistry(registry).build());
+        Future<BackupResult> run = pool.submit(job::run);
+        awaitCondition(() -> registry.find("kafka.backup.records").counters().stream()
+            .mapToDouble(c -> c.count()).sum() == 100);
+        cut.set(true);
+        produce(broker, 100);
+        awaitCondition(() -> registry.find("kafka.backup.errors").counters().stream()
+            .mapToDouble(c -> c.count()).sum() > 0);
+        cut.set(false);
+        job.stop(); // the partition is paused, waiting for its retry
+        assertEquals(BackupState.STOPPED, run.get(60, TimeUnit.SECONDS).state());
+        assertEquals(BackupState.COMPLETE, new BackupJob(storage, BackupOptions.builder("waiting",
+            TopicSelection.of("watched")).kafka(broker.clientProperties()).build()).run().state());
+        assertEquals(KafkaFixtures.readCommitted(broker, "watched"), KafkaFixtures.backedUp(storage, "waiting", "watched", 2));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void awaitCondition(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "timed out");
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 

@@ -451,6 +451,9 @@ final class BackupWorker implements Runnable {
     LOG.warn("backup {} partition {}: {} (failure {}); reading again from the committed position in {} ms",
         job.options().backupId(), tp, cause.getMessage(), count, backoffMillis);
     backup.discard();
+    // Back to the position the span started at: what was read and dropped is read again, and no commit
+    // while the partition waits (a stop, a rebalance) can account for offsets it never stored.
+    consumer.seek(tp, backup.spanStart());
     consumer.pause(List.of(tp));
     retryAt.put(tp, System.nanoTime() + backoffMillis * 1_000_000);
   }

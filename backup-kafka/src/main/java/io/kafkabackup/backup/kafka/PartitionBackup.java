@@ -193,7 +193,7 @@ final class PartitionBackup {
     provenPosition = Math.max(provenPosition, nextOffset);
     segment = null; // finished and closed: nothing to abort
     out = null;
-    discard();
+    clearSpan();
     return entry;
   }
 
@@ -233,6 +233,12 @@ final class PartitionBackup {
    * is aborted and nothing of it is committed.
    */
   void discard() {
+    clearSpan();
+    // Offsets beyond the span's start are read again, perhaps from a topic created again meanwhile.
+    provenPosition = spanStart;
+  }
+
+  private void clearSpan() {
     abortSegment();
     segment = null;
     out = null;
