@@ -35,10 +35,11 @@ public final class CoverageTable {
     Map<String, long[]> byModule = new TreeMap<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",");
-      if (!MAIN_MODULES.contains(f[0])) {
+      String module = f[0].substring(f[0].lastIndexOf('/') + 1); // the aggregate's groups: report/module
+      if (!MAIN_MODULES.contains(module)) {
         continue;
       }
-      long[] c = byModule.computeIfAbsent(f[0], k -> new long[4]);
+      long[] c = byModule.computeIfAbsent(module, k -> new long[4]);
       c[0] += Long.parseLong(f[8]); // lines covered
       c[1] += Long.parseLong(f[7]) + Long.parseLong(f[8]);
       c[2] += Long.parseLong(f[6]); // branches covered
