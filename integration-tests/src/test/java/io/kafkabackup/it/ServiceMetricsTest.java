@@ -65,11 +65,7 @@ class ServiceMetricsTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (KafkaBroker broker = KafkaBroker.start();
         FaultInjectingProxy proxy = new FaultInjectingProxy(AZURITE.endpoint().blobEndpoint().getPort())) {
-      proxy.rule(request -> cut.get() ? FaultInjectingProxy.Fault.respond(503, "ServerBusy", Map.of())
-          : FaultInjectingProxy.Fault.FORWARD);
-      Map<String, String> config = StorageUnderTest.azure(AZURITE.endpoint());
-      config.put("storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName());
-      config.put("storage.azure.max-retries", "1");
+      Map<String, String> config = cutOff(proxy, cut, 1);
       broker.createTopic("watched", 2, Map.of());
       produce(broker, 500);
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -128,11 +124,7 @@ class ServiceMetricsTest {
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (KafkaBroker broker = KafkaBroker.start();
         FaultInjectingProxy proxy = new FaultInjectingProxy(AZURITE.endpoint().blobEndpoint().getPort())) {
-      proxy.rule(request -> cut.get() ? FaultInjectingProxy.Fault.respond(503, "ServerBusy", Map.of())
-          : FaultInjectingProxy.Fault.FORWARD);
-      Map<String, String> config = StorageUnderTest.azure(AZURITE.endpoint());
-      config.put("storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName());
-      config.put("storage.azure.max-retries", "0");
+      Map<String, String> config = cutOff(proxy, cut, 0);
       broker.createTopic("watched", 2, Map.of());
       produce(broker, 100);
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -165,6 +157,16 @@ class ServiceMetricsTest {
       assertTrue(System.nanoTime() < deadline, "timed out");
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
+  }
+
+  /** Azurite behind the proxy, every request answered 503 (ServerBusy) while {@code cut} is set. */
+  private static Map<String, String> cutOff(FaultInjectingProxy proxy, AtomicBoolean cut, int retries) {
+    proxy.rule(request -> cut.get() ? FaultInjectingProxy.Fault.respond(503, "ServerBusy", Map.of())
+        : FaultInjectingProxy.Fault.FORWARD);
+    Map<String, String> config = StorageUnderTest.azure(AZURITE.endpoint());
+    config.put("storage.azure.endpoint", "http://127.0.0.1:" + proxy.port() + "/" + AZURITE.endpoint().accountName());
+    config.put("storage.azure.max-retries", String.valueOf(retries));
+    return config;
   }
 
   /** Records stamped now, so the recovery point measures real age. */
