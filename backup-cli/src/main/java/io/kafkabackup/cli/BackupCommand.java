@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 final class BackupCommand extends CliCommand {
   static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
       "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id",
-      "topic-check-interval", "on-partition-error");
+      "topic-check-interval", "on-partition-error", "partition-discovery-interval");
 
 
   @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
@@ -83,6 +83,7 @@ final class BackupCommand extends CliCommand {
     }
     b.groupId(groupId != null ? groupId : s.string("group-id").orElse(null));
     s.duration("topic-check-interval").ifPresent(b::topicCheckInterval);
+    s.duration("partition-discovery-interval").ifPresent(b::discoveryInterval);
     s.choice("on-partition-error", PartitionErrorPolicy.class).ifPresent(b::onPartitionError);
     MetricsSettings.Service service = metrics.build(ctx);
     PrometheusMeterRegistry registry = MetricsSettings.registry(service);

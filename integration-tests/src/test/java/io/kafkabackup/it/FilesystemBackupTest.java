@@ -5,17 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupMode;
+import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupResult;
 import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
+import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.model.BackupState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,5 +112,41 @@ class FilesystemBackupTest extends BackupContract {
         KafkaFixtures.backedUpPartition(storage, "shrunk-continue", "shrunk", 1), "the other partition went on");
     assertEquals(500, PartitionLog.read(storage, "shrunk-continue", new SourcePartition("shrunk", 0)).nextOffset(),
         "nothing of the stopped partition was overwritten");
+  }
+
+  /** A continuous backup picks up partitions added to its topics and new topics its pattern matches. */
+  @Test
+  void aContinuousBackupPicksUpAddedPartitionsAndNewlyMatchingTopics() throws Exception {
+    broker.createTopic("grow-a", 2, Map.of());
+    KafkaFixtures.producePlain(broker, "grow-a", 2, 100, 14);
+    BackupJob job = new BackupJob(storage, BackupOptions.builder("growing", TopicSelection.parse(List.of(), "grow-.*",
+        null)).kafka(broker.clientProperties()).mode(BackupMode.CONTINUOUS).pollTimeout(Duration.ofMillis(100))
+        .workers(2).discoveryInterval(Duration.ofMillis(300)).segmentLimits(1024 * 1024, 100, Duration.ofMillis(200))
+        .build());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<BackupResult> run = pool.submit(job::run);
+      try (Admin admin = broker.admin()) {
+        admin.createPartitions(Map.of("grow-a", NewPartitions.increaseTo(4))).all().get();
+      }
+      broker.createTopic("grow-b", 1, Map.of());
+      KafkaFixtures.producePlain(broker, "grow-a", 4, 400, 15);
+      KafkaFixtures.producePlain(broker, "grow-b", 1, 50, 16);
+      Map<Integer, List<BackupRecord>> a = KafkaFixtures.readCommitted(broker, "grow-a");
+      Map<Integer, List<BackupRecord>> b = KafkaFixtures.readCommitted(broker, "grow-b");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!(KafkaFixtures.backedUp(storage, "growing", "grow-a", 4).equals(a)
+          && KafkaFixtures.backedUp(storage, "growing", "grow-b", 1).equals(b))) {
+        assertTrue(System.nanoTime() < deadline, "the added partitions and the new topic are backed up");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+      job.stop();
+      assertEquals(BackupState.STOPPED, run.get(60, TimeUnit.SECONDS).state());
+      assertEquals(4, new BackupCatalog(storage).topicDescription("growing", "grow-a").orElseThrow().partitions());
+      assertTrue(new BackupCatalog(storage).topicDescription("growing", "grow-b").isPresent());
+    } finally {
+      job.stop();
+      pool.shutdownNow();
+    }
   }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -88,7 +89,10 @@ public final class BackupJob {
   private final AtomicLong failingSinceNanos = new AtomicLong();
   private final AtomicInteger workersStarted = new AtomicInteger();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private Set<String> topics;
+  /** The selected topics; a continuous backup adds those its selection comes to match. */
+  private volatile Set<String> topics;
+  /** Every partition handed to a worker (or the group), so discovery hands each out once. */
+  private final Set<TopicPartition> known = ConcurrentHashMap.newKeySet();
   private String startedAt;
   /** Whether the backup's descriptor exists, so that its final status may be written. */
   private boolean descriptorWritten;
@@ -156,7 +160,10 @@ public final class BackupJob {
       if (options.mode() == BackupMode.CONTINUOUS) {
         long every = options.groupSnapshotInterval().toMillis();
         background.scheduleAtFixedRate(() -> snapshotGroupsQuietly(admin), every, every, TimeUnit.MILLISECONDS);
+        long discover = options.discoveryInterval().toMillis();
+        background.scheduleWithFixedDelay(this::discoverQuietly, discover, discover, TimeUnit.MILLISECONDS);
       }
+      known.addAll(partitions);
       runWorkers(partitions);
       if (!stoppedPartitions.isEmpty()) {
         failure.compareAndSet(null, new BackupException("backup " + options.backupId() + ": "
@@ -302,14 +309,71 @@ public final class BackupJob {
     }
   }
 
-  /** The topic's shape as the newest one, and as its incarnation's (create-only: an incarnation's shape is kept). */
+  /**
+   * The topic's shape as the newest one, and as its incarnation's: the latest seen of that incarnation
+   * (its partitions only ever grow), so a restore of it creates every partition it held.
+   */
   private void storeDescription(TopicDescription d) {
-    storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), BackupJson.write(d));
+    byte[] json = BackupJson.write(d);
+    storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), json);
+    storage.put(BackupLayout.incarnationDescription(options.backupId(), d.topic(), d.topicId()), json);
+  }
+
+  /**
+   * A continuous backup's look for partitions added to its topics and for new topics its selection
+   * matches: each is described, stored, and handed to a worker (round robin), or — under the group
+   * scale-out — subscribed to, so that the group coordinator assigns it.
+   */
+  private void discoverQuietly() {
     try {
-      storage.put(BackupLayout.incarnationDescription(options.backupId(), d.topic(), d.topicId()), BackupJson.write(d),
-          PutOptions.createOnly());
-    } catch (ObjectAlreadyExistsException e) {
-      // Stored by an earlier run or another partition's worker.
+      List<BackupWorker> current;
+      synchronized (workers) {
+        current = new ArrayList<>(workers);
+      }
+      if (current.isEmpty()) {
+        return;
+      }
+      Set<String> selected = options.topics().present(ClusterSnapshots.await(admin.listTopics().names(),
+          "listing topics"));
+      List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, selected);
+      List<TopicPartition> fresh = new ArrayList<>();
+      boolean newTopics = false;
+      for (TopicDescription d : described) {
+        boolean grew = !topics.contains(d.topic());
+        newTopics |= grew;
+        for (int p = 0; p < d.partitions(); p++) {
+          TopicPartition tp = new TopicPartition(d.topic(), p);
+          if (known.add(tp)) {
+            grew = true;
+            fresh.add(tp);
+            progress.putIfAbsent(tp, new PartitionProgress(tp.topic(), tp.partition(), -1, -1, 0, 0, false));
+          }
+        }
+        if (grew) {
+          storeDescription(d); // before its new partitions' first commits
+        }
+      }
+      if (newTopics) {
+        Set<String> all = new TreeSet<>(topics);
+        all.addAll(selected);
+        topics = Set.copyOf(all);
+      }
+      if (fresh.isEmpty()) {
+        return;
+      }
+      LOG.info("backup {}: {} new partition(s) to back up from their first offset: {}", options.backupId(),
+          fresh.size(), fresh);
+      for (int i = 0; i < fresh.size(); i++) {
+        if (options.groupId() == null) {
+          current.get(i % current.size()).offer(fresh.get(i));
+        }
+      }
+      if (options.groupId() != null && newTopics) {
+        current.forEach(w -> w.resubscribe(topics)); // new partitions of subscribed topics come by themselves
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("backup {}: looking for new partitions failed, trying again in {}: {}", options.backupId(),
+          options.discoveryInterval(), e.getMessage());
     }
   }
 

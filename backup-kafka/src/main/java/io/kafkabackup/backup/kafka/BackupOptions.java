@@ -28,6 +28,7 @@ public final class BackupOptions {
   private final Duration pollTimeout;
   private final Duration groupSnapshotInterval;
   private final Duration topicCheckInterval;
+  private final Duration discoveryInterval;
   private final PartitionErrorPolicy onPartitionError;
   private final boolean perPartitionMetrics;
   private final Map<String, Object> kafka;
@@ -48,6 +49,7 @@ public final class BackupOptions {
     this.pollTimeout = b.pollTimeout;
     this.groupSnapshotInterval = b.groupSnapshotInterval;
     this.topicCheckInterval = b.topicCheckInterval;
+    this.discoveryInterval = b.discoveryInterval;
     this.onPartitionError = b.onPartitionError;
     this.perPartitionMetrics = b.perPartitionMetrics;
     this.kafka = Map.copyOf(b.kafka);
@@ -138,6 +140,11 @@ public final class BackupOptions {
     return topicCheckInterval;
   }
 
+  /** @return how often a continuous backup looks for new partitions and newly matching topics */
+  public Duration discoveryInterval() {
+    return discoveryInterval;
+  }
+
   /** @return what the job does when a partition's backup has to stop */
   public PartitionErrorPolicy onPartitionError() {
     return onPartitionError;
@@ -174,6 +181,7 @@ public final class BackupOptions {
     private Duration pollTimeout = Duration.ofMillis(500);
     private Duration groupSnapshotInterval = Duration.ofMinutes(5);
     private Duration topicCheckInterval = Duration.ofSeconds(5);
+    private Duration discoveryInterval = Duration.ofMinutes(1);
     private PartitionErrorPolicy onPartitionError = PartitionErrorPolicy.FAIL;
     private boolean perPartitionMetrics;
     private final Map<String, Object> kafka = new TreeMap<>();
@@ -292,6 +300,20 @@ public final class BackupOptions {
       Objects.requireNonNull(interval, "interval");
       positive("topic-check-interval", interval.toMillis());
       this.topicCheckInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets how often a continuous backup looks for partitions added to its topics and for new topics
+     * that its selection matches (default 1 minute); both are backed up from their first offset.
+     *
+     * @param interval the interval
+     * @return this builder
+     */
+    public Builder discoveryInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval");
+      positive("partition-discovery-interval", interval.toMillis());
+      this.discoveryInterval = interval;
       return this;
     }
 

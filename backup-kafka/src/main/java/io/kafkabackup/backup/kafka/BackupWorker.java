@@ -16,8 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -57,6 +59,10 @@ final class BackupWorker implements Runnable {
   /** Partitions whose topic does not exist (continuous mode): unassigned until it is created again. */
   private final Map<TopicPartition, PartitionBackup> parked = new HashMap<>();
   private long nextTopicCheckNanos;
+  /** Partitions discovery hands this (fixed-partition) worker while it runs. */
+  private final Queue<TopicPartition> offered = new ConcurrentLinkedQueue<>();
+  /** Group mode: the topics to subscribe to from now on (new topics the selection matches), or null. */
+  private volatile Set<String> resubscription;
   private boolean assignedOnce;
 
   BackupWorker(BackupJob job, KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> fixed) {
@@ -67,6 +73,32 @@ final class BackupWorker implements Runnable {
 
   void wakeup() {
     consumer.wakeup();
+  }
+
+  /** Hands this worker a partition to back up (a fixed-partition worker takes it on its next turn). */
+  void offer(TopicPartition tp) {
+    offered.add(tp);
+  }
+
+  /** Group mode: subscribe to these topics on the next turn. */
+  void resubscribe(Set<String> topics) {
+    resubscription = topics;
+  }
+
+  /** Takes what discovery handed over since the last turn; on the worker's thread, as the consumer needs. */
+  private void takeOffered() {
+    Set<String> topics = resubscription;
+    if (topics != null) {
+      resubscription = null;
+      consumer.subscribe(topics, new Rebalance());
+    }
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition tp = offered.poll(); tp != null; tp = offered.poll()) {
+      fresh.add(tp);
+    }
+    if (!fresh.isEmpty()) {
+      take(fresh);
+    }
   }
 
   @Override
@@ -112,6 +144,7 @@ final class BackupWorker implements Runnable {
       if (fixed != null ? owned.isEmpty() && parked.isEmpty() : assignedOnce && owned.isEmpty() && job.snapshot()) {
         return;
       }
+      takeOffered();
       if (System.nanoTime() >= nextTopicCheckNanos) {
         nextTopicCheckNanos = System.nanoTime() + job.options().topicCheckInterval().toNanos();
         checkTopicsQuietly();
@@ -270,7 +303,7 @@ final class BackupWorker implements Runnable {
       finished.removeAll(toSeek);
       consumer.pause(finished);
     } else {
-      consumer.assign(toSeek);
+      consumer.assign(new ArrayList<>(owned.keySet())); // what it had, and what it takes now
       for (TopicPartition tp : toSeek) {
         consumer.seek(tp, owned.get(tp).spanStart());
       }

@@ -75,15 +75,30 @@ public record TopicSelection(List<String> names, Pattern include, Pattern exclud
    *
    * @param existing the cluster's topics
    * @return the selected topics, sorted
-   * @throws IllegalArgumentException naming a topic selected by name that does not exist
+   * @throws SelectionException naming a topic selected by name that does not exist
    */
   public Set<String> resolve(Collection<String> existing) {
-    Set<String> selected = new TreeSet<>();
     for (String name : names) {
       if (!existing.contains(name)) {
         throw new SelectionException("topic '" + name + "' does not exist");
       }
-      selected.add(name);
+    }
+    return present(existing);
+  }
+
+  /**
+   * Applies the selection to the topics that exist, passing over named topics that do not (a running
+   * backup waits for those).
+   *
+   * @param existing the cluster's topics
+   * @return the selected topics that exist, sorted
+   */
+  public Set<String> present(Collection<String> existing) {
+    Set<String> selected = new TreeSet<>();
+    for (String name : names) {
+      if (existing.contains(name)) {
+        selected.add(name);
+      }
     }
     if (include != null) {
       for (String topic : existing) {
