@@ -54,6 +54,14 @@ final class Enums {
     }
   }
 
+  static long size(String option, String value) {
+    Long bytes = ConfigKey.parseSize(value.trim());
+    if (bytes == null) {
+      throw new ConfigException(option + ": expected a size such as 64MiB, got '" + value + "'");
+    }
+    return bytes;
+  }
+
   static Duration duration(String option, String value) {
     Duration d = ConfigKey.parseDuration(value.trim());
     if (d == null) {

@@ -56,7 +56,10 @@ final class RestoreCommand extends CliCommand {
         return ExitCode.OK;
       }
       RestoreResult result;
-      try (ProgressPrinter progress = progressOptions.start("restore " + options.restoreId(), job::progress, root())) {
+      String label = "restore " + options.restoreId() + (options.maxBytesPerSecond() > 0
+          ? " (at most " + Formats.bytes(options.maxBytesPerSecond()) + "/s)" : "")
+          + (options.maxRecordsPerSecond() > 0 ? " (at most " + options.maxRecordsPerSecond() + " records/s)" : "");
+      try (ProgressPrinter progress = progressOptions.start(label, job::progress, root())) {
         result = job.run();
       }
       if (json()) {

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 final class RestoreSettings {
   static final Set<String> KEYS = Set.of("backup-id", "restore-id", "topics", "include", "exclude", "rename",
       "partitions", "from-offset", "to-offset", "from-time", "to-time", "partition-mapping", "target-partitions",
-      "create-topics", "concurrency", "transaction-records", "incarnations", "kafka");
+      "create-topics", "concurrency", "transaction-records", "incarnations", "kafka", "max-bytes-per-second",
+      "max-records-per-second");
 
   @Option(names = "--backup-id", description = "The backup to restore (restore.backup-id).")
   String backupId;
@@ -30,6 +31,13 @@ final class RestoreSettings {
       + "with this topic id (the topic before it was deleted and created again; describe lists them) instead of the "
       + "newest (repeatable; restore.incarnations).")
   Map<String, String> incarnations;
+  @Option(names = "--max-bytes-per-second", paramLabel = "SIZE", description = "Restore at most this many bytes "
+      + "(keys and values) a second over all partitions, e.g. 20MiB, so a live cluster's producers keep room "
+      + "(restore.max-bytes-per-second). Default: no limit.")
+  String maxBytesPerSecond;
+  @Option(names = "--max-records-per-second", paramLabel = "N", description = "Restore at most this many records a "
+      + "second over all partitions (restore.max-records-per-second). Default: no limit.")
+  Long maxRecordsPerSecond;
   @Option(names = "--partition", description = "Source partition to restore (repeatable; restore.partitions). Default: all.")
   List<Integer> partitions;
   @Option(names = "--from-offset", description = "First source offset (restore.from-offset).")
@@ -98,6 +106,10 @@ final class RestoreSettings {
     s.bool("create-topics").ifPresent(b::createTopics);
     s.integer("concurrency").ifPresent(b::concurrency);
     s.integer("transaction-records").ifPresent(b::transactionRecords);
+    long bytesLimit = maxBytesPerSecond != null ? Enums.size("--max-bytes-per-second", maxBytesPerSecond)
+        : s.size("max-bytes-per-second").orElse(0L);
+    b.throttle(bytesLimit, maxRecordsPerSecond != null ? maxRecordsPerSecond
+        : s.longValue("max-records-per-second").orElse(0L));
     if (registry != null) {
       b.meterRegistry(registry);
     }

@@ -45,6 +45,7 @@ final class PartitionRestore {
   /** Records sent in the open transaction; 0 when none is open. */
   private int inTransaction;
   private boolean translationPending;
+  private long transactionStartedNanos;
 
   PartitionRestore(RestoreJob job, SourcePartition source, String targetTopic, int targetPartitions,
       Incarnation state, Set<Long> groupOffsets) {
@@ -114,7 +115,8 @@ final class PartitionRestore {
       }
       produce(producer, segment, position);
       position = segment.nextOffset();
-      if (inTransaction >= options.transactionRecords()) {
+      if (inTransaction >= options.transactionRecords() || job.throttled()
+          && System.nanoTime() - transactionStartedNanos > RestoreJob.THROTTLED_TRANSACTION.toNanos() / 3) {
         commit(producer, position, false);
         job.report(source, position, records, bytes, false);
       }
@@ -149,7 +151,10 @@ final class PartitionRestore {
         }
         if (inTransaction == 0) {
           producer.beginTransaction();
+          transactionStartedNanos = System.nanoTime();
         }
+        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        job.throttle(size);
         int partition = targetPartition(record);
         Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(targetTopic, partition, timestamp, record.key(),
@@ -168,7 +173,7 @@ final class PartitionRestore {
           });
         }
         records++;
-        bytes += (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+        bytes += size;
         inTransaction++;
       }
     }

@@ -54,11 +54,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestoreJob {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreJob.class);
+  /** The transaction timeout of a throttled restore: the broker's default transaction.max.timeout.ms. */
+  static final Duration THROTTLED_TRANSACTION = Duration.ofMinutes(15);
 
   private final StorageBackend storage;
   private final RestoreOptions options;
   private final Map<SourcePartition, PartitionProgress> progress = new ConcurrentHashMap<>();
   private final JobMetrics metrics;
+  /** Shared by every partition, or null without a limit. */
+  private final Throttle bytesThrottle;
+  private final Throttle recordsThrottle;
   private volatile boolean stopping;
   private Admin admin;
 
@@ -72,6 +77,8 @@ public final class RestoreJob {
     this.storage = storage;
     this.options = options;
     this.metrics = JobMetrics.restore(options.meterRegistry(), options.backupId(), options.restoreId());
+    this.bytesThrottle = options.maxBytesPerSecond() > 0 ? new Throttle(options.maxBytesPerSecond()) : null;
+    this.recordsThrottle = options.maxRecordsPerSecond() > 0 ? new Throttle(options.maxRecordsPerSecond()) : null;
   }
 
   /**
@@ -154,6 +161,15 @@ public final class RestoreJob {
         chosen.put(partition, incarnation);
         List<SegmentEntry> selected = incarnation.segments().stream().filter(s -> overlaps(s))
             .collect(Collectors.toList());
+        for (SegmentEntry segment : selected) {
+          // One segment is one transaction at least; at the limit it must end well within the timeout.
+          if (timeToProduce(segment).compareTo(THROTTLED_TRANSACTION.dividedBy(2)) > 0) {
+            throw new SelectionException("segment '" + segment.key() + "' (" + segment.uncompressedBytes() + " bytes, "
+                + segment.recordCount() + " records) takes " + timeToProduce(segment).toSeconds()
+                + " s at the restore's limit, longer than half a transaction's "
+                + THROTTLED_TRANSACTION.toMinutes() + " minutes: raise max-bytes-per-second / max-records-per-second");
+          }
+        }
         partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), incarnation.topicId(),
             selected.size(),
             selected.stream().mapToLong(SegmentEntry::recordCount).sum(),
@@ -347,7 +363,9 @@ public final class RestoreJob {
     props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     props.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 16L * 1024 * 1024);
-    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 120_000);
+    // A throttled restore produces a segment slowly: give its transactions the broker's default maximum.
+    props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, throttled() ? (int) THROTTLED_TRANSACTION.toMillis()
+        : 120_000);
     props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     return props;
@@ -361,6 +379,36 @@ public final class RestoreJob {
 
   JobMetrics metrics() {
     return metrics;
+  }
+
+  boolean throttled() {
+    return bytesThrottle != null || recordsThrottle != null;
+  }
+
+  /**
+   * How long producing a segment takes at the restore's rate.
+   *
+   * @return the time, zero without a limit
+   */
+  Duration timeToProduce(SegmentEntry segment) {
+    double seconds = 0;
+    if (bytesThrottle != null) {
+      seconds = Math.max(seconds, segment.uncompressedBytes() / bytesThrottle.perSecond());
+    }
+    if (recordsThrottle != null) {
+      seconds = Math.max(seconds, segment.recordCount() / recordsThrottle.perSecond());
+    }
+    return Duration.ofMillis((long) (seconds * 1000));
+  }
+
+  /** Waits, when the restore is throttled, until one more record of {@code bytes} may be produced. */
+  void throttle(long bytes) {
+    if (bytesThrottle != null) {
+      bytesThrottle.acquire(bytes);
+    }
+    if (recordsThrottle != null) {
+      recordsThrottle.acquire(1);
+    }
   }
 
   void report(SourcePartition source, long position, long records, long bytes, boolean done) {

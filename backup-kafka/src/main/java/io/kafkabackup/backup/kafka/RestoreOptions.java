@@ -28,6 +28,8 @@ public final class RestoreOptions {
   private final boolean createTopics;
   private final int concurrency;
   private final int transactionRecords;
+  private final long maxBytesPerSecond;
+  private final long maxRecordsPerSecond;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
 
@@ -47,6 +49,8 @@ public final class RestoreOptions {
     this.createTopics = b.createTopics;
     this.concurrency = b.concurrency;
     this.transactionRecords = b.transactionRecords;
+    this.maxBytesPerSecond = b.maxBytesPerSecond;
+    this.maxRecordsPerSecond = b.maxRecordsPerSecond;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
     if (!kafka.containsKey("bootstrap.servers")) {
@@ -158,6 +162,16 @@ public final class RestoreOptions {
     return transactionRecords;
   }
 
+  /** @return the restore's limit in bytes (keys and values) per second over all partitions, 0 for none */
+  public long maxBytesPerSecond() {
+    return maxBytesPerSecond;
+  }
+
+  /** @return the restore's limit in records per second over all partitions, 0 for none */
+  public long maxRecordsPerSecond() {
+    return maxRecordsPerSecond;
+  }
+
   /** @return the target cluster's client properties */
   public Map<String, Object> kafka() {
     return kafka;
@@ -185,6 +199,8 @@ public final class RestoreOptions {
     private boolean createTopics = true;
     private int concurrency = 4;
     private int transactionRecords = 20_000;
+    private long maxBytesPerSecond;
+    private long maxRecordsPerSecond;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
 
@@ -262,6 +278,23 @@ public final class RestoreOptions {
      */
     public Builder renameTopic(String source, String target) {
       this.topicNames.put(BackupLayout.checkTopic(source), BackupLayout.checkTopic(target));
+      return this;
+    }
+
+    /**
+     * Limits the restore's rate over all its partitions, so that a restore into a live cluster does not
+     * starve that cluster's producers (default: no limit).
+     *
+     * @param bytesPerSecond bytes of keys and values per second, 0 for no limit
+     * @param recordsPerSecond records per second, 0 for no limit
+     * @return this builder
+     */
+    public Builder throttle(long bytesPerSecond, long recordsPerSecond) {
+      if (bytesPerSecond < 0 || recordsPerSecond < 0) {
+        throw new IllegalArgumentException("max-bytes-per-second and max-records-per-second must be >= 0");
+      }
+      this.maxBytesPerSecond = bytesPerSecond;
+      this.maxRecordsPerSecond = recordsPerSecond;
       return this;
     }
 
