@@ -1,8 +1,10 @@
 package io.kafkabackup.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
@@ -40,6 +42,11 @@ class FilesystemRestoreTest extends RestoreContract {
     new BackupJob(storage, BackupOptions.builder("throttled", TopicSelection.of("throttled"))
         .kafka(source.clientProperties()).pollTimeout(Duration.ofMillis(100)).build()).run();
     target.createTopic("throttled-r", 3, Map.of("message.timestamp.type", "LogAppendTime"));
+    SelectionException tooSlow = assertThrows(SelectionException.class, () -> new RestoreJob(storage,
+        RestoreOptions.builder("throttled").kafka(target.clientProperties()).renameTopic("throttled", "throttled-r")
+            .throttle(100, 0).build()).plan());
+    assertTrue(tooSlow.getMessage().contains("segment '") && tooSlow.getMessage().contains("max-bytes-per-second"),
+        tooSlow.getMessage());
     long limit = 256 * 1024;
     RestoreResult result = new RestoreJob(storage, RestoreOptions.builder("throttled").kafka(target.clientProperties())
         .renameTopic("throttled", "throttled-r").throttle(limit, 0).build()).run();
