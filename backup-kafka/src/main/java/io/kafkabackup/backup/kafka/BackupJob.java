@@ -93,6 +93,8 @@ public final class BackupJob {
   private volatile Set<String> topics;
   /** Every partition handed to a worker (or the group), so discovery hands each out once. */
   private final Set<TopicPartition> known = ConcurrentHashMap.newKeySet();
+  /** The topic ids whose shape this run has stored. */
+  private final Set<String> described = ConcurrentHashMap.newKeySet();
   private String startedAt;
   /** Whether the backup's descriptor exists, so that its final status may be written. */
   private boolean descriptorWritten;
@@ -317,6 +319,7 @@ public final class BackupJob {
     byte[] json = BackupJson.write(d);
     storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), json);
     storage.put(BackupLayout.incarnationDescription(options.backupId(), d.topic(), d.topicId()), json);
+    described.add(d.topicId());
   }
 
   /**
@@ -335,23 +338,29 @@ public final class BackupJob {
       }
       Set<String> selected = options.topics().present(ClusterSnapshots.await(admin.listTopics().names(),
           "listing topics"));
-      List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, selected);
+      // Partition counts from the metadata alone; configs are read only for topics that are new or grew.
+      Map<String, org.apache.kafka.clients.admin.TopicDescription> counts = ClusterSnapshots.await(
+          admin.describeTopics(selected).allTopicNames(), "describing topics " + selected);
       List<TopicPartition> fresh = new ArrayList<>();
+      Set<String> grown = new TreeSet<>();
       boolean newTopics = false;
-      for (TopicDescription d : described) {
-        boolean grew = !topics.contains(d.topic());
-        newTopics |= grew;
-        for (int p = 0; p < d.partitions(); p++) {
-          TopicPartition tp = new TopicPartition(d.topic(), p);
+      for (String topic : selected) {
+        if (!topics.contains(topic)) {
+          newTopics = true;
+          grown.add(topic);
+        }
+        for (int p = 0; p < counts.get(topic).partitions().size(); p++) {
+          TopicPartition tp = new TopicPartition(topic, p);
           if (known.add(tp)) {
-            grew = true;
+            grown.add(topic);
             fresh.add(tp);
             progress.putIfAbsent(tp, new PartitionProgress(tp.topic(), tp.partition(), -1, -1, 0, 0, false));
           }
         }
-        if (grew) {
-          storeDescription(d); // before its new partitions' first commits
-        }
+      }
+      if (!grown.isEmpty()) {
+        // before the new partitions' first commits
+        ClusterSnapshots.describeTopics(admin, grown).forEach(this::storeDescription);
       }
       if (newTopics) {
         Set<String> all = new TreeSet<>(topics);
@@ -488,9 +497,14 @@ public final class BackupJob {
     return ClusterSnapshots.topicIds(admin, names);
   }
 
-  /** Stores the shape of a topic that was created again, before its new incarnation's first commit. */
-  void describeAgain(String topic) {
-    ClusterSnapshots.describeTopics(admin, List.of(topic)).forEach(this::storeDescription);
+  /**
+   * Stores the shape of a topic that was created again, before its new incarnation's first commit: once
+   * per incarnation, however many of its partitions switch.
+   */
+  void describeAgain(String topic, String topicId) {
+    if (!described.contains(topicId)) {
+      ClusterSnapshots.describeTopics(admin, List.of(topic)).forEach(this::storeDescription);
+    }
   }
 
   /** A partition's backup stopped for good: the job fails, or goes on and reports it at the end. */

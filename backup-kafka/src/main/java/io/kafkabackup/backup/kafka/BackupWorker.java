@@ -272,8 +272,8 @@ final class BackupWorker implements Runnable {
           continue;
         case NEW_INCARNATION:
           position = starts.get(tp);
+          job.describeAgain(tp.topic(), topicId);
           backup.startIncarnation(topicId, position);
-          job.describeAgain(tp.topic());
           if (job.snapshot()) {
             job.newEndOffset(tp, ends.get(tp));
           }
@@ -422,7 +422,7 @@ final class BackupWorker implements Runnable {
 
   private void startIncarnation(TopicPartition tp, PartitionBackup backup, String topicId) {
     long start = consumer.beginningOffsets(List.of(tp)).get(tp);
-    job.describeAgain(tp.topic());
+    job.describeAgain(tp.topic(), topicId);
     backup.startIncarnation(topicId, start);
     if (job.snapshot()) {
       job.newEndOffset(tp, consumer.endOffsets(List.of(tp)).get(tp));
