@@ -7,6 +7,7 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupResult;
 import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.backup.log.LogPolicy;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.storage.StorageBackend;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Option;
 final class BackupCommand extends CliCommand {
   static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
       "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id",
-      "topic-check-interval", "on-partition-error", "partition-discovery-interval");
+      "topic-check-interval", "on-partition-error", "partition-discovery-interval", "retention-age", "retention-bytes",
+      "retention-delete-delay", "checkpoint-interval");
 
 
   @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
@@ -52,6 +54,23 @@ final class BackupCommand extends CliCommand {
   ProgressOptions progressOptions = new ProgressOptions();
   @ArgGroup(exclusive = false, heading = "Metrics and health:%n")
   MetricsSettings metrics = new MetricsSettings();
+
+  /** Checkpoints and retention inside the backup, each setting checked by name. */
+  private static LogPolicy logPolicy(Section s) {
+    int interval = s.integer("checkpoint-interval").orElse(LogPolicy.DEFAULT_CHECKPOINT_INTERVAL);
+    if (interval < 1) {
+      throw s.error("checkpoint-interval", "must be at least 1, not " + interval);
+    }
+    Duration age = s.duration("retention-age").orElse(null);
+    if (age != null && (age.isZero() || age.isNegative())) {
+      throw s.error("retention-age", "must be longer than 0 (leave it out to keep history of any age)");
+    }
+    Duration delay = s.duration("retention-delete-delay").orElse(LogPolicy.DEFAULT_DELETE_DELAY);
+    if (delay.isNegative()) {
+      throw s.error("retention-delete-delay", "must not be negative");
+    }
+    return new LogPolicy(interval, age, s.size("retention-bytes").orElse(null), delay);
+  }
 
   @Override
   @SuppressWarnings("try") // the progress printer runs for the block, never read
@@ -85,6 +104,7 @@ final class BackupCommand extends CliCommand {
     s.duration("topic-check-interval").ifPresent(b::topicCheckInterval);
     s.duration("partition-discovery-interval").ifPresent(b::discoveryInterval);
     s.choice("on-partition-error", PartitionErrorPolicy.class).ifPresent(b::onPartitionError);
+    b.logPolicy(logPolicy(s));
     MetricsSettings.Service service = metrics.build(ctx);
     PrometheusMeterRegistry registry = MetricsSettings.registry(service);
     if (registry != null) {

@@ -241,7 +241,7 @@ abstract class BackupContract {
     for (int p = 0; p < partitions; p++) {
       PartitionState state = PartitionLog.read(storage, backupId, new SourcePartition(topic, p));
       long expected = state.startOffset();
-      for (SegmentEntry segment : state.segments()) {
+      for (SegmentEntry segment : KafkaFixtures.segments(storage, state.current())) {
         assertTrue(segment.startOffset() >= expected, "overlap at " + segment);
         expected = segment.nextOffset();
       }

@@ -261,7 +261,7 @@ class CliTest {
     Map<String, String> storageConfig = StorageUnderTest.azure(AZURITE.endpoint());
     storageConfig.put("storage.azure.container", "clitrip");
     try (StorageBackend storage = StorageUnderTest.open(storageConfig)) {
-      String key = PartitionLog.read(storage, "nightly", new SourcePartition("cli-orders", 1)).segments().get(0).key();
+      String key = KafkaFixtures.segments(storage, "nightly", new SourcePartition("cli-orders", 1)).get(0).key();
       byte[] bytes = storage.get(ObjectKey.of(key));
       bytes[bytes.length - 30] ^= 0x40;
       storage.put(ObjectKey.of(key), bytes);

@@ -120,7 +120,7 @@ abstract class CrashContract {
       for (int p = 0; p < 4; p++) {
         PartitionState state = PartitionLog.read(storage, "crashy", new SourcePartition(topic, p));
         long expected = state.startOffset();
-        for (SegmentEntry s : state.segments()) {
+        for (SegmentEntry s : KafkaFixtures.segments(storage, state.current())) {
           assertEquals(expected, s.startOffset(), "spans are contiguous");
           expected = s.nextOffset();
         }
@@ -163,7 +163,7 @@ abstract class CrashContract {
       assertEquals(KafkaFixtures.readCommitted(broker, topic), KafkaFixtures.backedUp(storage, "scaled", topic, 6));
       long writers = 0;
       for (int p = 0; p < 6; p++) {
-        writers += PartitionLog.read(storage, "scaled", new SourcePartition(topic, p)).segments().size();
+        writers += KafkaFixtures.segments(storage, "scaled", new SourcePartition(topic, p)).size();
       }
       assertTrue(writers > 6);
     } finally {

@@ -77,7 +77,7 @@ class FilesystemBackupTest extends BackupContract {
         .kafka(Map.of("max.poll.records", 500)).segmentLimits(64L * 1024 * 1024, 100, Duration.ofMinutes(5)).build())
         .run();
     assertEquals(1234, result.records());
-    List<SegmentEntry> segments = PartitionLog.read(storage, "capped", new SourcePartition("capped", 0)).segments();
+    List<SegmentEntry> segments = KafkaFixtures.segments(storage, "capped", new SourcePartition("capped", 0));
     assertEquals(13, segments.size(), segments.toString());
     assertTrue(segments.stream().allMatch(s -> s.recordCount() <= 100), segments.toString());
     assertEquals(KafkaFixtures.readCommitted(broker, "capped"), KafkaFixtures.backedUp(storage, "capped", "capped", 1));

@@ -170,10 +170,11 @@ abstract class IncarnationContract extends TwoClusters {
     SourcePartition p0 = new SourcePartition(topic, 0);
     PartitionState state = PartitionLog.read(storage, "between", p0);
     assertTrue(new BackupCatalog(storage).verify("between").ok());
-    SegmentEntry last = state.segments().get(state.segments().size() - 1);
+    List<SegmentEntry> segments = KafkaFixtures.segments(storage, state.current());
+    SegmentEntry last = segments.get(segments.size() - 1);
     storage.put(BackupLayout.commit("between", p0, state.lastSequence() + 1), BackupJson.write(new Commit(
         Commit.FORMAT, state.lastSequence() + 1, CommitKind.SEGMENT, "planted", Instant.now().toString(), oldId,
-        state.nextOffset(), state.nextOffset() + 10, last, List.of(), null, null)), PutOptions.createOnly());
+        state.nextOffset(), state.nextOffset() + 10, last, List.of(), null, null, null)), PutOptions.createOnly());
     VerifyReport report = new BackupCatalog(storage).verify("between");
     assertFalse(report.ok());
     assertEquals(List.of("log"), report.problems().stream().map(VerifyReport.Problem::kind).collect(Collectors.toList()));
@@ -215,7 +216,7 @@ abstract class IncarnationContract extends TwoClusters {
 
   private List<BackupRecord> records(Incarnation incarnation) {
     List<BackupRecord> records = new ArrayList<>();
-    for (SegmentEntry entry : incarnation.segments()) {
+    for (SegmentEntry entry : KafkaFixtures.segments(storage, incarnation)) {
       try (SegmentReader reader = SegmentReader.open(entry.key(), storage.openStream(ObjectKey.of(entry.key())),
           entry.sha256())) {
         reader.forEachRemaining(records::add);

@@ -1,5 +1,10 @@
 package io.kafkabackup.it;
 
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import io.kafkabackup.backup.log.SegmentFilter;
+import io.kafkabackup.backup.log.PartitionHistory;
+import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.format.RecordHeader;
 import io.kafkabackup.backup.format.SegmentReader;
@@ -261,10 +266,22 @@ final class KafkaFixtures {
     return new BackupRecord(r.offset(), r.timestamp(), kind, r.key(), r.value(), headers);
   }
 
+  /** The committed segments of a partition's current incarnation, in offset order, read through its manifests. */
+  static List<SegmentEntry> segments(StorageBackend storage, String backupId, SourcePartition partition) {
+    return segments(storage, PartitionLog.read(storage, backupId, partition).current());
+  }
+
+  /** The committed segments of an incarnation, in offset order, read through its manifests. */
+  static List<SegmentEntry> segments(StorageBackend storage, Incarnation incarnation) {
+    try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage, incarnation, SegmentFilter.ALL)) {
+      return segments.collect(Collectors.toList());
+    }
+  }
+
   /** Every record a backup holds for a partition, read through its committed segments in order. */
   static List<BackupRecord> backedUpPartition(StorageBackend storage, String backupId, String topic, int partition) {
     List<BackupRecord> records = new ArrayList<>();
-    for (SegmentEntry entry : PartitionLog.read(storage, backupId, new SourcePartition(topic, partition)).segments()) {
+    for (SegmentEntry entry : segments(storage, backupId, new SourcePartition(topic, partition))) {
       try (SegmentReader reader = SegmentReader.open(entry.key(), storage.openStream(ObjectKey.of(entry.key())),
           entry.sha256())) {
         reader.forEachRemaining(records::add);

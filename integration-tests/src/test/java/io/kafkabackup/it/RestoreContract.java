@@ -8,7 +8,6 @@ import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.format.CorruptSegmentException;
 import io.kafkabackup.backup.layout.SourcePartition;
-import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
@@ -195,7 +194,7 @@ abstract class RestoreContract extends TwoClusters {
     source.createTopic(topic, 1, Map.of());
     KafkaFixtures.producePlain(source, topic, 1, 1200, 5);
     backup("corrupt", topic);
-    List<SegmentEntry> segments = PartitionLog.read(storage, "corrupt", new SourcePartition(topic, 0)).segments();
+    List<SegmentEntry> segments = KafkaFixtures.segments(storage, "corrupt", new SourcePartition(topic, 0));
     assertTrue(segments.size() >= 3, "several segments: " + segments.size());
     SegmentEntry victim = segments.get(1);
     byte[] bytes = storage.get(ObjectKey.of(victim.key()));

@@ -8,9 +8,11 @@ import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.Incarnation;
+import io.kafkabackup.backup.log.PartitionHistory;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.PartitionState;
 import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.log.SegmentFilter;
 import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.backup.model.BackupStatus;
@@ -205,7 +207,7 @@ public final class BackupCatalog {
 
   /**
    * Reads every committed segment of a backup back whole, checking CRCs, footers and SHA-256 against
-   * the commits, and reports missing objects and orphans.
+   * the commits, and reports missing objects and orphans (segments and manifests nothing names).
    *
    * @param backupId the backup
    * @return what was found
@@ -228,16 +230,21 @@ public final class BackupCatalog {
               e.getMessage()));
           continue;
         }
-        Set<String> referenced = new HashSet<>();
-        for (SegmentEntry entry : state.allSegments()) {
-          referenced.add(entry.key());
-          checked++;
-          bytes += entry.storedBytes();
-          verifySegment(entry).ifPresent(problems::add);
+        for (Incarnation incarnation : state.incarnations()) {
+          try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage, incarnation, SegmentFilter.ALL)) {
+            for (SegmentEntry entry : (Iterable<SegmentEntry>) segments::iterator) {
+              checked++;
+              bytes += entry.storedBytes();
+              verifySegment(entry).ifPresent(problems::add);
+            }
+          } catch (BackupException e) {
+            // A manifest the log names is missing or broken: the segments it lists cannot be found.
+            problems.add(new VerifyReport.Problem(BackupLayout.manifestsPrefix(backupId, partition), "manifest",
+                e.getMessage()));
+          }
         }
-        try (Stream<ListEntry> entries = storage.list(BackupLayout.segmentsPrefix(backupId, partition))) {
-          entries.map(ListEntry::name).filter(name -> !referenced.contains(name)).forEach(orphans::add);
-        }
+        orphans.addAll(unnamed(backupId, partition, state, Instant.MAX).stream().map(ListEntry::name)
+            .collect(Collectors.toList()));
       }
     }
     return new VerifyReport(backupId, checked, bytes, problems, orphans);
@@ -344,29 +351,39 @@ public final class BackupCatalog {
     List<ListEntry.StoredObject> result = new ArrayList<>();
     for (String topic : topics(backupId)) {
       for (SourcePartition partition : partitions(backupId, topic)) {
-        Set<String> referenced = PartitionLog.read(storage, backupId, partition).allSegments().stream()
-            .map(SegmentEntry::key).collect(Collectors.toSet());
-        try (Stream<ListEntry> entries = storage.list(BackupLayout.segmentsPrefix(backupId, partition))) {
-          entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> (ListEntry.StoredObject) e)
-              .filter(o -> !referenced.contains(o.name()) && o.lastModified().isBefore(writtenBefore))
-              .forEach(result::add);
-        }
+        result.addAll(unnamed(backupId, partition, PartitionLog.read(storage, backupId, partition), writtenBefore));
       }
     }
     return result;
   }
 
-  /** Whether a commit names the segment; {@code logs} caches each partition's referenced keys. */
-  private boolean isReferenced(String segmentKey, Map<String, Set<String>> logs) {
-    // {id}/topics/{topic}/{partition}/segments/{name}
-    String[] parts = segmentKey.split("/");
+  /** The segments and manifests of a partition that its history does not name, written before a time. */
+  private List<ListEntry.StoredObject> unnamed(String backupId, SourcePartition partition, PartitionState state,
+      Instant writtenBefore) {
+    Set<String> named = PartitionHistory.objects(storage, state);
+    List<ListEntry.StoredObject> result = new ArrayList<>();
+    for (String prefix : List.of(BackupLayout.segmentsPrefix(backupId, partition),
+        BackupLayout.manifestsPrefix(backupId, partition))) {
+      try (Stream<ListEntry> entries = storage.list(prefix)) {
+        entries.filter(e -> e instanceof ListEntry.StoredObject).map(e -> (ListEntry.StoredObject) e)
+            .filter(o -> !named.contains(o.name()) && o.lastModified().isBefore(writtenBefore))
+            .forEach(result::add);
+      }
+    }
+    return result;
+  }
+
+  /** Whether the partition's history names the object; {@code logs} caches each partition's named keys. */
+  private boolean isReferenced(String key, Map<String, Set<String>> logs) {
+    // {id}/topics/{topic}/{partition}/segments/{name} or .../manifests/{name}
+    String[] parts = key.split("/");
     if (parts.length != 6) {
       return false;
     }
-    Set<String> referenced = logs.computeIfAbsent(parts[0] + "/" + parts[2] + "/" + parts[3], k ->
-        PartitionLog.read(storage, parts[0], new SourcePartition(parts[2], Integer.parseInt(parts[3]))).allSegments()
-            .stream().map(SegmentEntry::key).collect(Collectors.toSet()));
-    return referenced.contains(segmentKey);
+    Set<String> named = logs.computeIfAbsent(parts[0] + "/" + parts[2] + "/" + parts[3], k ->
+        PartitionHistory.objects(storage,
+            PartitionLog.read(storage, parts[0], new SourcePartition(parts[2], Integer.parseInt(parts[3])))));
+    return named.contains(key);
   }
 
   private List<String> backupIds() {

@@ -2,7 +2,6 @@ package io.kafkabackup.backup.catalog;
 
 import io.kafkabackup.backup.log.Incarnation;
 import io.kafkabackup.backup.log.OffsetRange;
-import io.kafkabackup.backup.log.SegmentEntry;
 import java.util.List;
 
 /**
@@ -25,18 +24,18 @@ import java.util.List;
  */
 public record IncarnationSummary(
     String topicId, long topicIdFrom, String openedAt, String closedAt, long startOffset, long nextOffset,
-    long records, long absentOffsets, List<OffsetRange> skipped, int segments, long storedBytes, long minTimestamp,
+    long records, long absentOffsets, List<OffsetRange> skipped, long segments, long storedBytes, long minTimestamp,
     long maxTimestamp) {
 
+  /** Sums the incarnation up from the summaries its state holds, without opening a manifest. */
   static IncarnationSummary of(Incarnation incarnation) {
-    long minTs = incarnation.segments().stream().mapToLong(SegmentEntry::minTimestamp).min().orElse(-1);
-    long maxTs = incarnation.segments().stream().mapToLong(SegmentEntry::maxTimestamp).max().orElse(-1);
     long skippedCount = incarnation.skipped().stream().mapToLong(OffsetRange::length).sum();
     long covered = incarnation.nextOffset() < 0 ? 0 : incarnation.nextOffset() - incarnation.startOffset();
     // Every covered offset is a record, skipped (deleted before it was read) or absent from the log.
     long absent = covered - incarnation.recordCount() - skippedCount;
     return new IncarnationSummary(incarnation.topicId(), incarnation.topicIdFrom(), incarnation.openedAt(),
         incarnation.closedAt(), incarnation.startOffset(), incarnation.nextOffset(), incarnation.recordCount(), absent,
-        incarnation.skipped(), incarnation.segments().size(), incarnation.storedBytes(), minTs, maxTs);
+        incarnation.skipped(), incarnation.segmentCount(), incarnation.storedBytes(), incarnation.minTimestamp(),
+        incarnation.maxTimestamp());
   }
 }

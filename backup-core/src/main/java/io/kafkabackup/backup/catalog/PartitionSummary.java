@@ -93,8 +93,8 @@ public record PartitionSummary(int partition, List<IncarnationSummary> incarnati
    * @return the sum
    */
   @JsonProperty
-  public int segments() {
-    return incarnations.stream().mapToInt(IncarnationSummary::segments).sum();
+  public long segments() {
+    return incarnations.stream().mapToLong(IncarnationSummary::segments).sum();
   }
 
   /**

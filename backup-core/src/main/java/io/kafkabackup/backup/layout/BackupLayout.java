@@ -219,6 +219,35 @@ public final class BackupLayout {
   }
 
   /**
+   * The prefix of a partition's manifests: immutable objects that hold its committed history (format 3).
+   *
+   * @param backupId the backup
+   * @param partition the partition
+   * @return {@code .../{partition}/manifests/}
+   */
+  public static String manifestsPrefix(String backupId, SourcePartition partition) {
+    return partitionPrefix(backupId, partition) + "manifests/";
+  }
+
+  /**
+   * A manifest's key. The writer id and the sequence of the checkpoint that first names it keep two
+   * writers from ever writing the same object; {@code index} tells apart the manifests of one checkpoint.
+   *
+   * @param backupId the backup
+   * @param partition the partition
+   * @param startOffset the first offset the manifest covers
+   * @param writerId the writing job's id ({@code [A-Za-z0-9]+})
+   * @param checkpointSequence the sequence of the checkpoint that will name it
+   * @param index its number among the manifests that checkpoint writes
+   * @return its key
+   */
+  public static ObjectKey manifest(String backupId, SourcePartition partition, long startOffset, String writerId,
+      long checkpointSequence, int index) {
+    return ObjectKey.of(manifestsPrefix(backupId, partition) + pad(startOffset) + "-" + writerId + "-"
+        + checkpointSequence + "-" + index + ".json");
+  }
+
+  /**
    * The prefix of a backup's consumer-group snapshots.
    *
    * @param backupId the backup

@@ -10,7 +10,10 @@ public enum CommitKind {
   /** Adds one segment (or, with none, a span that holds no record) and moves the position. */
   @JsonProperty("segment")
   SEGMENT,
-  /** The whole state so far, so that earlier commits can be deleted. */
+  /**
+   * The whole state so far, so that earlier commits can be deleted: format 3 names the manifests that
+   * hold the history, formats 1 and 2 list every segment.
+   */
   @JsonProperty("checkpoint")
   CHECKPOINT,
   /**

@@ -1,8 +1,11 @@
 package io.kafkabackup.backup.log;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 /**
  * One incarnation of a topic partition in a backup: the history of the partition while the topic had
@@ -11,8 +14,14 @@ import java.util.Objects;
  * new one, so two topics that shared a name are never mixed into one span.
  *
  * <p>{@code [startOffset, nextOffset)} is the span the incarnation covers, with the same meaning as a
- * whole partition's span had before incarnations: every offset in it is a record of one of
- * {@code segments}, {@code skipped}, or absent from the source log.
+ * whole partition's span had before incarnations: every offset in it is a record of one of its
+ * segments, {@code skipped}, or absent from the source log.
+ *
+ * <p>Its segments are in two places (format 3): {@code manifests}, immutable objects that a checkpoint
+ * wrote and that hold the older history, summarised here; and {@code tailSegments}, the segments
+ * committed since, in the writer's heap until the next checkpoint moves them into a manifest. A state
+ * read from a format-1 or format-2 log has every segment in its tail. Readers get the segments through
+ * {@link PartitionHistory}, which opens only the manifests a query needs.
  *
  * @param topicId the Kafka topic id (base64, as Kafka prints it), or null when unknown (format-1 history)
  * @param topicIdFrom {@code -1} when the id holds for the whole incarnation; otherwise the first offset
@@ -22,15 +31,20 @@ import java.util.Objects;
  * @param closedAt when a newer incarnation replaced it (ISO-8601), or null while it is the current one
  * @param startOffset the first offset covered, {@code -1} if nothing is covered yet
  * @param nextOffset where a backup of this incarnation resumes, {@code -1} if nothing is covered yet
- * @param segments its committed segments in offset order
+ * @param manifests the manifests holding its older segments, in offset order, contiguous, starting at
+ *     {@code startOffset}
+ * @param tailSegments the segments committed after the last manifest, in offset order (JSON:
+ *     {@code segments})
  * @param skipped offset ranges lost before they could be read (retention)
  */
 public record Incarnation(
     String topicId, long topicIdFrom, String openedAt, String closedAt, long startOffset, long nextOffset,
-    List<SegmentEntry> segments, List<OffsetRange> skipped) {
+    List<ManifestRef> manifests, @JsonProperty("segments") List<SegmentEntry> tailSegments,
+    List<OffsetRange> skipped) {
 
   /** The incarnation of a partition nobody has written. */
-  public static final Incarnation NONE = new Incarnation(null, -1, null, null, -1, -1, List.of(), List.of());
+  public static final Incarnation NONE = new Incarnation(null, -1, null, null, -1, -1, List.of(), List.of(),
+      List.of());
 
   /**
    * A new incarnation that nothing has been committed to yet.
@@ -41,7 +55,7 @@ public record Incarnation(
    * @return the incarnation
    */
   public static Incarnation open(String topicId, String openedAt, long startOffset) {
-    return new Incarnation(topicId, -1, openedAt, null, startOffset, startOffset, List.of(), List.of());
+    return new Incarnation(topicId, -1, openedAt, null, startOffset, startOffset, List.of(), List.of(), List.of());
   }
 
   /**
@@ -53,11 +67,13 @@ public record Incarnation(
    * @param closedAt when it was closed, or null
    * @param startOffset the first covered offset
    * @param nextOffset the resume position
-   * @param segments the segments
+   * @param manifests the manifests
+   * @param tailSegments the segments after them
    * @param skipped the lost ranges
    */
   public Incarnation {
-    segments = List.copyOf(segments == null ? List.of() : segments);
+    manifests = List.copyOf(manifests == null ? List.of() : manifests);
+    tailSegments = List.copyOf(tailSegments == null ? List.of() : tailSegments);
     skipped = List.copyOf(skipped == null ? List.of() : skipped);
   }
 
@@ -82,14 +98,14 @@ public record Incarnation(
       return this;
     }
     return new Incarnation(id, nextOffset > startOffset ? nextOffset : -1, openedAt, closedAt, startOffset,
-        nextOffset, segments, skipped);
+        nextOffset, manifests, tailSegments, skipped);
   }
 
   /** This incarnation with one more committed span. */
   Incarnation append(long spanStart, long spanNext, SegmentEntry segment, List<OffsetRange> lost) {
-    List<SegmentEntry> moreSegments = segments;
+    List<SegmentEntry> moreSegments = tailSegments;
     if (segment != null) {
-      moreSegments = new ArrayList<>(segments);
+      moreSegments = new ArrayList<>(tailSegments);
       moreSegments.add(segment);
     }
     List<OffsetRange> moreSkipped = skipped;
@@ -98,12 +114,40 @@ public record Incarnation(
       moreSkipped.addAll(lost);
     }
     return new Incarnation(topicId, topicIdFrom, openedAt, closedAt, startOffset < 0 ? spanStart : startOffset,
-        spanNext, moreSegments, moreSkipped);
+        spanNext, manifests, moreSegments, moreSkipped);
   }
 
   /** This incarnation, closed at {@code when}. */
   Incarnation close(String when) {
-    return new Incarnation(topicId, topicIdFrom, openedAt, when, startOffset, nextOffset, segments, skipped);
+    return new Incarnation(topicId, topicIdFrom, openedAt, when, startOffset, nextOffset, manifests, tailSegments,
+        skipped);
+  }
+
+  /**
+   * This incarnation with its history held as {@code newManifests} and nothing in the tail (after a
+   * checkpoint moved the tail into manifests, or retention dropped the oldest ones). Its span starts at
+   * the first manifest, or is empty at {@code nextOffset} when none is left; lost ranges before the
+   * start are forgotten.
+   */
+  Incarnation withManifests(List<ManifestRef> newManifests, boolean dropped) {
+    long start = startOffset;
+    List<OffsetRange> keptSkipped = skipped;
+    if (dropped) {
+      start = newManifests.isEmpty() ? nextOffset : newManifests.get(0).startOffset();
+      long from = start;
+      keptSkipped = skipped.stream().filter(r -> r.to() > from).collect(Collectors.toList());
+    }
+    return new Incarnation(topicId, topicIdFrom, openedAt, closedAt, start, nextOffset, newManifests, List.of(),
+        keptSkipped);
+  }
+
+  /**
+   * Where the tail starts: the end of the last manifest, or the incarnation's start.
+   *
+   * @return the offset
+   */
+  public long tailStart() {
+    return manifests.isEmpty() ? startOffset : manifests.get(manifests.size() - 1).nextOffset();
   }
 
   /**
@@ -112,7 +156,17 @@ public record Incarnation(
    * @return whether it holds nothing
    */
   public boolean coversNothing() {
-    return segments.isEmpty() && skipped.isEmpty() && (nextOffset < 0 || nextOffset == startOffset);
+    return manifests.isEmpty() && tailSegments.isEmpty() && skipped.isEmpty()
+        && (nextOffset < 0 || nextOffset == startOffset);
+  }
+
+  /**
+   * Committed segments, in manifests and in the tail.
+   *
+   * @return how many
+   */
+  public long segmentCount() {
+    return manifests.stream().mapToLong(ManifestRef::segments).sum() + tailSegments.size();
   }
 
   /**
@@ -121,7 +175,8 @@ public record Incarnation(
    * @return the sum of their record counts
    */
   public long recordCount() {
-    return segments.stream().mapToLong(SegmentEntry::recordCount).sum();
+    return manifests.stream().mapToLong(ManifestRef::records).sum()
+        + tailSegments.stream().mapToLong(SegmentEntry::recordCount).sum();
   }
 
   /**
@@ -130,7 +185,28 @@ public record Incarnation(
    * @return the sum of their sizes
    */
   public long storedBytes() {
-    return segments.stream().mapToLong(SegmentEntry::storedBytes).sum();
+    return manifests.stream().mapToLong(ManifestRef::storedBytes).sum()
+        + tailSegments.stream().mapToLong(SegmentEntry::storedBytes).sum();
+  }
+
+  /**
+   * The smallest record timestamp of the committed segments.
+   *
+   * @return the timestamp, {@code -1} if none
+   */
+  public long minTimestamp() {
+    return LongStream.concat(manifests.stream().mapToLong(ManifestRef::minTimestamp),
+        tailSegments.stream().mapToLong(SegmentEntry::minTimestamp)).min().orElse(-1);
+  }
+
+  /**
+   * The largest record timestamp of the committed segments.
+   *
+   * @return the timestamp, {@code -1} if none
+   */
+  public long maxTimestamp() {
+    return LongStream.concat(manifests.stream().mapToLong(ManifestRef::maxTimestamp),
+        tailSegments.stream().mapToLong(SegmentEntry::maxTimestamp)).max().orElse(-1);
   }
 
   /**

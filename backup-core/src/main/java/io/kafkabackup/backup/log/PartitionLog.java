@@ -14,9 +14,11 @@ import io.kafkabackup.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,9 +36,16 @@ import org.slf4j.LoggerFactory;
  *   <li>Two writers can never both append sequence {@code n}: the store's create-only write lets one
  *       win. A writer starts by appending a {@code claim}, which fences every earlier writer: the next
  *       append of a fenced writer finds its sequence taken and throws {@link FencedException}.
- *   <li>Every {@value #CHECKPOINT_INTERVAL} commits, the writer appends a {@code checkpoint} holding the
- *       whole state and deletes the commits before it, so reading a log costs a listing and a few small
- *       objects however long the backup has run.
+ *   <li>Every {@link LogPolicy#checkpointInterval()} commits, the writer appends a {@code checkpoint}
+ *       and deletes the commits before the previous checkpoint, so reading a log costs a listing and a few small objects
+ *       however long the backup has run. A checkpoint (format 3) does not list the history: it moves the
+ *       segments committed since the last one into an immutable {@link Manifest} and names a short list
+ *       of manifests, each summarising the span it covers ({@link ManifestWriter}), so its size and the
+ *       writer's heap stay bounded while the history grows, and readers open only the manifests a query
+ *       needs ({@link PartitionHistory}).
+ *   <li>Retention ({@link LogPolicy}) drops the oldest manifests in a checkpoint first; their objects
+ *       are deleted after {@link LogPolicy#deleteDelay()}, by a later checkpoint, so a reader never
+ *       finds half of what the checkpoint it read names.
  *   <li>Every commit carries the Kafka topic id of the {@link Incarnation} it belongs to. When the topic
  *       is deleted and created again, the writer appends an {@code incarnation} commit: the old history is
  *       closed as it was and a new span starts, so two topics that shared a name never share a span. A
@@ -47,8 +56,6 @@ import org.slf4j.LoggerFactory;
  * did land, the retry finds the object, sees it is its own, and carries on.
  */
 public final class PartitionLog {
-  /** Commits between two checkpoints. */
-  public static final int CHECKPOINT_INTERVAL = 50;
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
   private static final int READ_ATTEMPTS = 5;
   private static final int CLAIM_ATTEMPTS = 20;
@@ -57,14 +64,18 @@ public final class PartitionLog {
   private final String backupId;
   private final SourcePartition partition;
   private final String writerId;
+  private final LogPolicy policy;
+  /** Dropped manifests this writer deleted; the next checkpoint stops listing them. */
+  private final Set<String> deleted = new HashSet<>();
   private PartitionState state;
 
   private PartitionLog(StorageBackend storage, String backupId, SourcePartition partition, String writerId,
-      PartitionState state) {
+      LogPolicy policy, PartitionState state) {
     this.storage = storage;
     this.backupId = backupId;
     this.partition = partition;
     this.writerId = writerId;
+    this.policy = policy;
     this.state = state;
   }
 
@@ -81,11 +92,13 @@ public final class PartitionLog {
     for (int attempt = 1; ; attempt++) {
       try {
         return readOnce(storage, backupId, partition);
-      } catch (ObjectNotFoundException e) {
-        // A checkpoint was written and older commits deleted between the listing and the read.
+      } catch (ObjectNotFoundException | LogChangedException e) {
+        // A checkpoint was written and older commits deleted between the listing and the read, or while
+        // the listing ran (a listing is not a snapshot: it may miss the new checkpoint and the old ones).
         if (attempt == READ_ATTEMPTS) {
-          throw new BackupException("the commit log of " + partition + " in backup '" + backupId
-              + "' kept changing while being read", e);
+          throw e instanceof LogChangedException ? new BackupException(e.getMessage())
+              : new BackupException("the commit log of " + partition + " in backup '" + backupId
+                  + "' kept changing while being read", e);
         }
       }
     }
@@ -105,6 +118,37 @@ public final class PartitionLog {
    */
   public static PartitionLog claim(StorageBackend storage, String backupId, SourcePartition partition,
       String writerId, String topicId) {
+    return claim(storage, backupId, partition, writerId, topicId, LogPolicy.KEEP_ALL);
+  }
+
+  /**
+   * Takes a partition over for writing with a policy for checkpoints and retention: appends a
+   * {@code claim}, which fences every earlier writer, then a checkpoint at once if retention has
+   * something to drop or delete (so incremental runs apply it too, not only long-running ones).
+   *
+   * @param storage where the backup is
+   * @param backupId the backup
+   * @param partition the partition
+   * @param writerId this writer's id (unique per job run)
+   * @param topicId the topic id the writer finds in the cluster, or null (see the overload)
+   * @param policy checkpoints and retention
+   * @return the log, positioned after the claim
+   */
+  public static PartitionLog claim(StorageBackend storage, String backupId, SourcePartition partition,
+      String writerId, String topicId, LogPolicy policy) {
+    PartitionLog log = claimOnce(storage, backupId, partition, writerId, topicId, policy);
+    try {
+      log.checkpointIfDue();
+    } catch (StorageException e) {
+      // Whether it landed is unknown; the log says. Retention is tried again at the next commit.
+      LOG.warn("backup {} partition {}: checkpoint after the claim failed: {}", backupId, partition, e.getMessage());
+      log.reload();
+    }
+    return log;
+  }
+
+  private static PartitionLog claimOnce(StorageBackend storage, String backupId, SourcePartition partition,
+      String writerId, String topicId, LogPolicy policy) {
     for (int attempt = 1; attempt <= CLAIM_ATTEMPTS; attempt++) {
       PartitionState current = read(storage, backupId, partition);
       long sequence = current.lastSequence() + 1;
@@ -112,12 +156,12 @@ public final class PartitionLog {
       Incarnation continued = current.incarnations().isEmpty() ? Incarnation.open(topicId, now, -1)
           : current.current().adopt(topicId);
       Commit claim = new Commit(Commit.FORMAT, sequence, CommitKind.CLAIM, writerId, now, continued.topicId(),
-          null, current.nextOffset(), null, null, null, null);
-      PartitionLog log = new PartitionLog(storage, backupId, partition, writerId, current);
+          null, current.nextOffset(), null, null, null, null, null);
+      PartitionLog log = new PartitionLog(storage, backupId, partition, writerId, policy, current);
       try {
         log.write(claim);
         log.state = new PartitionState(sequence, writerId, withCurrent(current.incarnations(), continued),
-            current.commitsSinceCheckpoint() + 1);
+            current.commitsSinceCheckpoint() + 1, current.expired());
         LOG.info("backup {} partition {}: claimed by writer {} at sequence {}, resuming at offset {}", backupId,
             partition, writerId, sequence, current.nextOffset());
         return log;
@@ -193,9 +237,10 @@ public final class PartitionLog {
     }
     long sequence = state.lastSequence() + 1;
     write(new Commit(Commit.FORMAT, sequence, CommitKind.SEGMENT, writerId, Instant.now().toString(), state.topicId(),
-        startOffset, nextOffset, segment, List.copyOf(skipped), null, null));
+        startOffset, nextOffset, segment, List.copyOf(skipped), null, null, null));
     state = new PartitionState(sequence, writerId, withCurrent(state.incarnations(),
-        state.current().append(startOffset, nextOffset, segment, skipped)), state.commitsSinceCheckpoint() + 1);
+        state.current().append(startOffset, nextOffset, segment, skipped)), state.commitsSinceCheckpoint() + 1,
+        state.expired());
     checkpointIfDue();
   }
 
@@ -215,17 +260,18 @@ public final class PartitionLog {
     long sequence = state.lastSequence() + 1;
     String now = Instant.now().toString();
     write(new Commit(Commit.FORMAT, sequence, CommitKind.INCARNATION, writerId, now, topicId, startOffset, startOffset,
-        null, null, null, null));
+        null, null, null, null, null));
     Incarnation closed = state.current();
     state = new PartitionState(sequence, writerId, newIncarnation(state.incarnations(), topicId, now, startOffset),
-        state.commitsSinceCheckpoint() + 1);
+        state.commitsSinceCheckpoint() + 1, state.expired());
     LOG.info("backup {} partition {}: topic id {} replaces {}; the old history is kept up to offset {}, the new one "
         + "starts at {}", backupId, partition, topicId, closed.topicId(), closed.nextOffset(), startOffset);
     checkpointIfDue();
   }
 
   private void checkpointIfDue() {
-    if (state.commitsSinceCheckpoint() >= CHECKPOINT_INTERVAL) {
+    if (state.commitsSinceCheckpoint() >= policy.checkpointInterval()
+        || new Retention(policy, Instant.now()).due(state.incarnations(), state.expired(), deleted)) {
       checkpoint();
     }
   }
@@ -253,11 +299,58 @@ public final class PartitionLog {
     return result;
   }
 
+  /**
+   * Appends a checkpoint: the tails go into manifests, retention drops what it no longer keeps, and the
+   * checkpoint names the result. Then the commits before it are deleted, and the dropped manifests whose
+   * delay is over. Every object the checkpoint names is written before it; nothing it names is deleted.
+   */
   private void checkpoint() {
     long sequence = state.lastSequence() + 1;
-    write(new Commit(Commit.FORMAT, sequence, CommitKind.CHECKPOINT, writerId, Instant.now().toString(),
-        state.topicId(), state.startOffset(), state.nextOffset(), null, null, null, state.incarnations()));
-    state = new PartitionState(sequence, writerId, state.incarnations(), 0);
+    long previousCheckpoint = state.lastSequence() - state.commitsSinceCheckpoint();
+    Instant now = Instant.now();
+    ManifestWriter manifests = new ManifestWriter(storage, backupId, partition, writerId, sequence);
+    List<Incarnation> incarnations = new ArrayList<>();
+    for (Incarnation incarnation : state.incarnations()) {
+      incarnations.add(manifests.flush(incarnation));
+    }
+    List<ExpiredManifest> expired = new ArrayList<>();
+    for (ExpiredManifest e : state.expired()) {
+      if (!deleted.remove(e.key())) {
+        expired.add(e);
+      }
+    }
+    Retention retention = new Retention(policy, now);
+    int before = expired.size();
+    incarnations = retention.apply(storage, incarnations, expired);
+    Incarnation current = incarnations.isEmpty() ? Incarnation.NONE : incarnations.get(incarnations.size() - 1);
+    write(new Commit(Commit.FORMAT, sequence, CommitKind.CHECKPOINT, writerId, now.toString(), current.topicId(),
+        current.startOffset(), current.nextOffset(), null, null, null, incarnations, expired));
+    state = new PartitionState(sequence, writerId, incarnations, 0, expired);
+    if (expired.size() > before) {
+      LOG.info("backup {} partition {}: retention dropped {} manifests; the history now starts at offset {}",
+          backupId, partition, expired.size() - before, current.startOffset());
+    }
+    // The previous checkpoint and what follows it stay until the next one: a reader whose listing started
+    // before this checkpoint was written still finds the one it lists, even if the commits it lists after
+    // that are gone by the time it reads them (a listing is not a snapshot).
+    if (previousCheckpoint > 0) {
+      deleteCommitsBefore(previousCheckpoint);
+    }
+    for (ExpiredManifest e : expired) {
+      if (retention.deletable(e)) {
+        try {
+          PartitionHistory.delete(storage, e);
+          deleted.add(e.key());
+        } catch (StorageException ex) {
+          // Harmless: the manifest stays listed as dropped, and a later checkpoint deletes it.
+          LOG.warn("backup {} partition {}: could not delete dropped manifest {}: {}", backupId, partition, e.key(),
+              ex.getMessage());
+        }
+      }
+    }
+  }
+
+  private void deleteCommitsBefore(long sequence) {
     List<ObjectKey> older = new ArrayList<>();
     try (Stream<ListEntry> entries = storage.list(BackupLayout.commitLogPrefix(backupId, partition))) {
       entries.forEach(entry -> {
@@ -332,11 +425,12 @@ public final class PartitionLog {
     Collections.reverse(tail);
     Commit first = tail.get(0);
     if (first.kind() != CommitKind.CHECKPOINT && first.sequence() != 0) {
-      throw new BackupException("the commit log of " + partition + " in backup '" + backupId
+      throw new LogChangedException("the commit log of " + partition + " in backup '" + backupId
           + "' starts at sequence " + first.sequence() + " without a checkpoint: commits are missing");
     }
     String owner = null;
     List<Incarnation> incarnations = new ArrayList<>();
+    List<ExpiredManifest> expired = List.of();
     int since = 0;
     long expected = first.sequence();
     for (Commit commit : tail) {
@@ -354,12 +448,14 @@ public final class PartitionLog {
       switch (commit.kind()) {
         case CHECKPOINT:
           if (commit.incarnations() != null) {
+            // Format 3 names manifests; format 2 lists every segment, which a reader holds as the tail.
             incarnations = new ArrayList<>(commit.incarnations());
           } else {
             // Format 1: one history without a topic id.
             incarnations = new ArrayList<>(List.of(new Incarnation(null, -1, null, null, commit.startOffset(),
-                commit.nextOffset(), commit.segments(), commit.skipped())));
+                commit.nextOffset(), List.of(), commit.segments(), commit.skipped())));
           }
+          expired = commit.expired() == null ? List.of() : commit.expired();
           owner = commit.writer();
           since = 0;
           break;
@@ -394,6 +490,15 @@ public final class PartitionLog {
           throw new AssertionError(commit.kind());
       }
     }
-    return new PartitionState(tail.get(tail.size() - 1).sequence(), owner, incarnations, since);
+    return new PartitionState(tail.get(tail.size() - 1).sequence(), owner, incarnations, since, expired);
+  }
+
+  /** The listing showed a log without its start: a checkpoint was being written meanwhile, or commits are lost. */
+  private static final class LogChangedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LogChangedException(String message) {
+      super(message, null, false, false);
+    }
   }
 }

@@ -2,36 +2,39 @@ package io.kafkabackup.backup.log;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * A partition's backup as its commit log says it is: nothing else counts.
  *
  * <p>The history is a list of {@link Incarnation}s, one per Kafka topic id the partition had while it
  * was backed up, oldest first; the last one is current: a writer appends to it, and
- * {@link #startOffset()}, {@link #nextOffset()}, {@link #segments()} and {@link #skipped()} describe it.
+ * {@link #startOffset()}, {@link #nextOffset()} and {@link #skipped()} describe it. The segments are read
+ * through {@link PartitionHistory}.
  *
  * @param lastSequence the sequence of the newest commit, {@code -1} for an empty log
  * @param owner the writer of the newest claim, or null
  * @param incarnations every incarnation, oldest first; empty for an empty log
  * @param commitsSinceCheckpoint commits after the newest checkpoint (or since the start)
+ * @param expired manifests retention dropped whose objects are not deleted yet (format 3)
  */
 public record PartitionState(long lastSequence, String owner, List<Incarnation> incarnations,
-    int commitsSinceCheckpoint) {
+    int commitsSinceCheckpoint, List<ExpiredManifest> expired) {
 
   /** The state of a partition nobody has written. */
-  public static final PartitionState EMPTY = new PartitionState(-1, null, List.of(), 0);
+  public static final PartitionState EMPTY = new PartitionState(-1, null, List.of(), 0, List.of());
 
   /**
-   * Copies the list.
+   * Copies the lists.
    *
    * @param lastSequence the newest sequence
    * @param owner the newest claimant
    * @param incarnations every incarnation, oldest first
    * @param commitsSinceCheckpoint commits after the newest checkpoint
+   * @param expired dropped manifests not deleted yet
    */
   public PartitionState {
     incarnations = List.copyOf(incarnations);
+    expired = List.copyOf(expired);
   }
 
   /**
@@ -81,30 +84,12 @@ public record PartitionState(long lastSequence, String owner, List<Incarnation> 
   }
 
   /**
-   * The current incarnation's segments.
-   *
-   * @return its committed segments in offset order
-   */
-  public List<SegmentEntry> segments() {
-    return current().segments();
-  }
-
-  /**
    * The current incarnation's lost ranges.
    *
    * @return offset ranges lost before they could be read
    */
   public List<OffsetRange> skipped() {
     return current().skipped();
-  }
-
-  /**
-   * Every committed segment of every incarnation: what a commit names and prune must keep.
-   *
-   * @return the segments, oldest incarnation first
-   */
-  public List<SegmentEntry> allSegments() {
-    return incarnations.stream().flatMap(i -> i.segments().stream()).collect(Collectors.toList());
   }
 
   /**

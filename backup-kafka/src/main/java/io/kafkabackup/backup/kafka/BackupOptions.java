@@ -3,6 +3,7 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.format.Codec;
 import io.kafkabackup.backup.format.SegmentWriter;
 import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.log.LogPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
@@ -30,6 +31,7 @@ public final class BackupOptions {
   private final Duration topicCheckInterval;
   private final Duration discoveryInterval;
   private final PartitionErrorPolicy onPartitionError;
+  private final LogPolicy logPolicy;
   private final boolean perPartitionMetrics;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
@@ -51,6 +53,7 @@ public final class BackupOptions {
     this.topicCheckInterval = b.topicCheckInterval;
     this.discoveryInterval = b.discoveryInterval;
     this.onPartitionError = b.onPartitionError;
+    this.logPolicy = b.logPolicy;
     this.perPartitionMetrics = b.perPartitionMetrics;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
@@ -150,6 +153,11 @@ public final class BackupOptions {
     return onPartitionError;
   }
 
+  /** @return how often the commit logs checkpoint, and how much history the backup keeps */
+  public LogPolicy logPolicy() {
+    return logPolicy;
+  }
+
   /** @return the Kafka client properties passed through to every client */
   public Map<String, Object> kafka() {
     return kafka;
@@ -183,6 +191,7 @@ public final class BackupOptions {
     private Duration topicCheckInterval = Duration.ofSeconds(5);
     private Duration discoveryInterval = Duration.ofMinutes(1);
     private PartitionErrorPolicy onPartitionError = PartitionErrorPolicy.FAIL;
+    private LogPolicy logPolicy = LogPolicy.KEEP_ALL;
     private boolean perPartitionMetrics;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
@@ -285,6 +294,18 @@ public final class BackupOptions {
      */
     public Builder groupSnapshotInterval(Duration interval) {
       this.groupSnapshotInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Sets how often each partition's commit log checkpoints and how much history the backup keeps
+     * (default: every 50 commits, everything).
+     *
+     * @param policy checkpoints and retention
+     * @return this builder
+     */
+    public Builder logPolicy(LogPolicy policy) {
+      this.logPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

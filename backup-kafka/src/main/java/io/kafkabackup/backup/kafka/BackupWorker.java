@@ -244,7 +244,7 @@ final class BackupWorker implements Runnable {
     Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
     for (TopicPartition tp : partitions) {
       logs.put(tp, PartitionLog.claim(job.storage(), job.options().backupId(), KafkaRecords.source(tp),
-          job.writerId(), ids.get(tp.topic())));
+          job.writerId(), ids.get(tp.topic()), job.options().logPolicy()));
     }
     List<TopicPartition> present = partitions.stream().filter(tp -> ids.containsKey(tp.topic()))
         .collect(Collectors.toList());

@@ -60,8 +60,7 @@ final class PartitionBackup {
     this.encoder = encoder;
     this.spanStart = spanStart;
     this.provenPosition = spanStart;
-    this.newestCommittedTimestamp = log.state().segments().stream().mapToLong(SegmentEntry::maxTimestamp).max()
-        .orElse(-1);
+    this.newestCommittedTimestamp = log.state().current().maxTimestamp();
   }
 
   /** The largest record timestamp committed to the current incarnation, {@code -1} if none: the recovery point. */

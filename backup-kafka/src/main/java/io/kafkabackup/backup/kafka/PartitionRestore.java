@@ -5,10 +5,12 @@ import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.log.Incarnation;
+import io.kafkabackup.backup.log.PartitionHistory;
 import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.log.SegmentFilter;
 import io.kafkabackup.storage.ObjectKey;
-import io.kafkabackup.storage.StorageBackend;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -106,11 +108,14 @@ final class PartitionRestore {
    */
   private void restore(KafkaProducer<byte[], byte[]> producer, long position) {
     RestoreOptions options = job.options();
-    for (SegmentEntry segment : state.segments()) {
-      if (segment.nextOffset() <= position || job.stopping()) {
-        continue;
-      }
-      if (!overlaps(segment, options)) {
+    SegmentFilter filter = options.segmentFilter();
+    // From the restore position on: manifests wholly before it are not even opened.
+    SegmentFilter remaining = new SegmentFilter(Math.max(filter.fromOffset(), position), filter.toOffset(),
+        filter.fromTimestamp(), filter.toTimestamp());
+    Iterator<SegmentEntry> segments = PartitionHistory.segments(job.storage(), state, remaining).iterator();
+    while (segments.hasNext() && !job.stopping()) {
+      SegmentEntry segment = segments.next();
+      if (segment.nextOffset() <= position) {
         continue;
       }
       produce(producer, segment, position);
@@ -131,11 +136,6 @@ final class PartitionRestore {
     long end = Math.max(position, state.nextOffset());
     commit(producer, end, true);
     job.report(source, end, records, bytes, true);
-  }
-
-  private static boolean overlaps(SegmentEntry segment, RestoreOptions options) {
-    return segment.lastOffset() >= options.fromOffset() && segment.firstOffset() <= options.toOffset()
-        && segment.maxTimestamp() >= options.fromTimestamp() && segment.minTimestamp() <= options.toTimestamp();
   }
 
   /** Sends a segment's selected records into the open transaction; returns once the segment is verified. */

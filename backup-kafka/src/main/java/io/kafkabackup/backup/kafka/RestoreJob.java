@@ -4,8 +4,9 @@ import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.SourcePartition;
-import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.Incarnation;
+import io.kafkabackup.backup.log.PartitionHistory;
+import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
@@ -159,29 +161,32 @@ public final class RestoreJob {
         Incarnation incarnation = RestoreSelection.incarnation(options, partition,
             PartitionLog.read(storage, options.backupId(), partition));
         chosen.put(partition, incarnation);
-        List<SegmentEntry> selected = incarnation.segments().stream().filter(s -> overlaps(s))
-            .collect(Collectors.toList());
-        for (SegmentEntry segment : selected) {
+        // Counted from the manifests' summaries: only those the selection cuts through are opened.
+        PartitionHistory.Selection selected = PartitionHistory.select(storage, incarnation, options.segmentFilter());
+        Duration halfTransaction = THROTTLED_TRANSACTION.dividedBy(2);
+        if (timeToProduce(selected.maxSegmentUncompressedBytes(), selected.maxSegmentRecords())
+            .compareTo(halfTransaction) > 0) {
+          // The summaries bound the largest segment from above: find the one that is too slow, if one is.
           // One segment is one transaction at least; at the limit it must end well within the timeout.
-          if (timeToProduce(segment).compareTo(THROTTLED_TRANSACTION.dividedBy(2)) > 0) {
-            throw new SelectionException("segment '" + segment.key() + "' (" + segment.uncompressedBytes() + " bytes, "
-                + segment.recordCount() + " records) takes " + timeToProduce(segment).toSeconds()
-                + " s at the restore's limit, longer than half a transaction's "
-                + THROTTLED_TRANSACTION.toMinutes() + " minutes: raise max-bytes-per-second / max-records-per-second");
+          try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage, incarnation,
+              options.segmentFilter())) {
+            Optional<SegmentEntry> slow = segments.filter(s -> timeToProduce(s.uncompressedBytes(), s.recordCount())
+                .compareTo(halfTransaction) > 0).findFirst();
+            if (slow.isPresent()) {
+              SegmentEntry segment = slow.get();
+              throw new SelectionException("segment '" + segment.key() + "' (" + segment.uncompressedBytes()
+                  + " bytes, " + segment.recordCount() + " records) takes "
+                  + timeToProduce(segment.uncompressedBytes(), segment.recordCount()).toSeconds()
+                  + " s at the restore's limit, longer than half a transaction's "
+                  + THROTTLED_TRANSACTION.toMinutes() + " minutes: raise max-bytes-per-second / max-records-per-second");
+            }
           }
         }
         partitionPlans.add(new RestorePlan.PartitionPlan(topic, partition.partition(), incarnation.topicId(),
-            selected.size(),
-            selected.stream().mapToLong(SegmentEntry::recordCount).sum(),
-            selected.stream().mapToLong(SegmentEntry::storedBytes).sum()));
+            selected.segments(), selected.records(), selected.storedBytes()));
       }
     }
     return new RestorePlan(options.backupId(), options.restoreId(), topicPlans, partitionPlans);
-  }
-
-  private boolean overlaps(SegmentEntry s) {
-    return s.lastOffset() >= options.fromOffset() && s.firstOffset() <= options.toOffset()
-        && s.maxTimestamp() >= options.fromTimestamp() && s.minTimestamp() <= options.toTimestamp();
   }
 
   /**
@@ -390,13 +395,13 @@ public final class RestoreJob {
    *
    * @return the time, zero without a limit
    */
-  Duration timeToProduce(SegmentEntry segment) {
+  Duration timeToProduce(long uncompressedBytes, long records) {
     double seconds = 0;
     if (bytesThrottle != null) {
-      seconds = Math.max(seconds, segment.uncompressedBytes() / bytesThrottle.perSecond());
+      seconds = Math.max(seconds, uncompressedBytes / bytesThrottle.perSecond());
     }
     if (recordsThrottle != null) {
-      seconds = Math.max(seconds, segment.recordCount() / recordsThrottle.perSecond());
+      seconds = Math.max(seconds, records / recordsThrottle.perSecond());
     }
     return Duration.ofMillis((long) (seconds * 1000));
   }

@@ -2,6 +2,7 @@ package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.kafkabackup.backup.log.SegmentFilter;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -115,6 +116,15 @@ public final class RestoreOptions {
   /** @return the latest record timestamp restored (inclusive): the point in time */
   public long toTimestamp() {
     return toTimestamp;
+  }
+
+  /**
+   * The offset range and time window as a filter of segments and manifests.
+   *
+   * @return the filter
+   */
+  public SegmentFilter segmentFilter() {
+    return new SegmentFilter(fromOffset, toOffset, fromTimestamp, toTimestamp);
   }
 
   /**

@@ -38,7 +38,7 @@ public record RestorePlan(String backupId, String restoreId, List<TopicPlan> top
    * @param records records in those segments (an upper bound when a time window or offset range cuts them)
    * @param bytes stored bytes of those segments
    */
-  public record PartitionPlan(String topic, int partition, String topicId, int segments, long records, long bytes) {
+  public record PartitionPlan(String topic, int partition, String topicId, long segments, long records, long bytes) {
   }
 
   /**
