@@ -289,6 +289,16 @@ class CliTest {
     assertEquals(2, type.code());
     assertTrue(type.err().contains("line 10") && type.err().contains("expected a whole number"), type.err());
 
+    CliRun retention = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  topics: [a]\n  retention-age: 0s\n").toString());
+    assertEquals(2, retention.code());
+    assertTrue(retention.err().contains("backup.retention-age") && retention.err().contains("longer than 0"),
+        retention.err());
+    CliRun size = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
+        + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  id: x\n  topics: [a]\n  retention-bytes: lots\n").toString());
+    assertEquals(2, size.code());
+    assertTrue(size.err().contains("backup.retention-bytes") && size.err().contains("expected a size"), size.err());
+
     CliRun missing = cli(env, "backup", "-c", config("storage:\n  backend: filesystem\n  filesystem:\n    root: /tmp\n"
         + "kafka:\n  bootstrap.servers: 127.0.0.1:1\nbackup:\n  topics: [a]\n").toString());
     assertEquals(2, missing.code());
