@@ -1,5 +1,7 @@
 package io.kafkabackup.backup.catalog;
 
+import java.nio.charset.StandardCharsets;
+import io.kafkabackup.backup.log.PartitionState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -132,6 +134,37 @@ class BackupCatalogTest {
         .collect(Collectors.toMap(VerifyReport.Problem::object, VerifyReport.Problem::kind));
     assertEquals(Map.of(BackupLayout.segment("b", p0, 100, "w").value(), "corrupt", missing.value(), "missing"), kinds);
     assertEquals(List.of(orphan.value()), report.orphans());
+  }
+
+  @Test
+  void verifyReadsSegmentsThroughManifestsAndPruneTakesOnlyOrphanManifests() throws IOException {
+    Instant now = Instant.parse("2026-03-01T00:00:00Z");
+    backup("long", now.minus(Duration.ofDays(1)), BackupState.COMPLETE, 1, 60); // one checkpoint: a manifest
+    SourcePartition p0 = new SourcePartition("orders", 0);
+    PartitionState state = PartitionLog.read(storage, "long", p0);
+    assertEquals(1, state.current().manifests().size());
+    ObjectKey orphan = BackupLayout.manifest("long", p0, 0, "crashed", 7, 0);
+    storage.put(orphan, "{}".getBytes(StandardCharsets.UTF_8));
+    Files.setLastModifiedTime(dir.resolve(orphan.value()), FileTime.from(now.minus(Duration.ofHours(2))));
+
+    VerifyReport report = catalog.verify("long");
+    assertTrue(report.ok(), report.toString());
+    assertEquals(60, report.segmentsChecked());
+    assertEquals(List.of(orphan.value()), report.orphans());
+    assertEquals(100 * 60 / 2, catalog.describe("long").records());
+
+    PrunePlan plan = catalog.planPrune(new PrunePolicy(5, null, null), now);
+    assertEquals(List.of(orphan.value()), plan.orphans());
+    catalog.executePrune(plan);
+    assertFalse(storage.exists(orphan));
+    assertTrue(catalog.verify("long").ok());
+
+    storage.delete(ObjectKey.of(state.current().manifests().get(0).key()));
+    VerifyReport broken = catalog.verify("long");
+    assertEquals(List.of("manifest"), broken.problems().stream().map(VerifyReport.Problem::kind)
+        .collect(Collectors.toList()));
+    assertTrue(broken.problems().get(0).detail().contains(state.current().manifests().get(0).key()),
+        broken.problems().toString());
   }
 
   @Test

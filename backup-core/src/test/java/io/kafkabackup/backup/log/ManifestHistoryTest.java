@@ -212,17 +212,25 @@ class ManifestHistoryTest {
     assertEquals(List.of(new OffsetRange(3, 4)), upgraded.skipped());
   }
 
-  @Test
-  void aCrashBeforeTheCheckpointLeavesTheLastStateAndAnotherWriterCarriesOn() {
-    // 0: the claim, 1-9: segments, 10: the checkpoint the ninth segment's commit makes due
-    PartitionLog log = PartitionLog.claim(counted, "b", P, "w1", TOPIC_ID, every(10));
+  /**
+   * Writer w1 commits nine segments; the ninth commit makes a checkpoint due (sequence 10: the claim is
+   * 0, the segments 1-9), whose write {@code disturb} makes fail. Returns the segments committed.
+   */
+  private List<SegmentEntry> ninthCommitsCheckpointFails(PartitionLog log, Runnable disturb, Runnable restore) {
     List<SegmentEntry> all = commitSpans(log, 0, 8, null);
-    ObjectKey checkpointKey = BackupLayout.commit("b", P, 10);
-    failBefore = k -> k.equals(checkpointKey.value());
+    disturb.run();
     SegmentEntry ninth = segment(80, 90, 8);
     assertThrows(StorageException.class, () -> log.commit(80, 90, ninth, List.of()));
     all.add(ninth);
-    failBefore = k -> false;
+    restore.run();
+    return all;
+  }
+
+  @Test
+  void aCrashBeforeTheCheckpointLeavesTheLastStateAndAnotherWriterCarriesOn() {
+    String checkpointKey = BackupLayout.commit("b", P, 10).value();
+    List<SegmentEntry> all = ninthCommitsCheckpointFails(PartitionLog.claim(counted, "b", P, "w1", TOPIC_ID, every(10)),
+        () -> failBefore = checkpointKey::equals, () -> failBefore = k -> false);
     PartitionState state = PartitionLog.read(storage, "b", P);
     assertEquals(all, read(storage, state.current(), SegmentFilter.ALL), "the segment commit landed, the rest holds");
     Set<String> named = PartitionHistory.objects(storage, state);
@@ -239,14 +247,10 @@ class ManifestHistoryTest {
 
   @Test
   void aCheckpointWhoseAnswerWasLostIsFoundByReloading() {
+    String checkpointKey = BackupLayout.commit("b", P, 10).value();
     PartitionLog log = PartitionLog.claim(counted, "b", P, "w1", TOPIC_ID, every(10));
-    List<SegmentEntry> all = commitSpans(log, 0, 8, null);
-    ObjectKey checkpointKey = BackupLayout.commit("b", P, 10);
-    loseAnswer = k -> k.equals(checkpointKey.value());
-    SegmentEntry ninth = segment(80, 90, 8);
-    assertThrows(StorageException.class, () -> log.commit(80, 90, ninth, List.of()));
-    all.add(ninth);
-    loseAnswer = k -> false;
+    List<SegmentEntry> all = ninthCommitsCheckpointFails(log, () -> loseAnswer = checkpointKey::equals,
+        () -> loseAnswer = k -> false);
     PartitionState reloaded = log.reload();
     assertEquals(10, reloaded.lastSequence());
     assertEquals(1, reloaded.current().manifests().size());

@@ -65,8 +65,11 @@ public final class Bench {
         case "azure-cli":
           table = AzureCliAnchor.run();
           break;
+        case "history":
+          table = HistoryBench.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli, history");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);
