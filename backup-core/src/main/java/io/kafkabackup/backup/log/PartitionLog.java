@@ -139,6 +139,9 @@ public final class PartitionLog {
     PartitionLog log = claimOnce(storage, backupId, partition, writerId, topicId, policy);
     try {
       log.checkpointIfDue();
+    } catch (FencedException e) {
+      // Another writer claimed it meanwhile: this log's next commit says so, as it would have anyway.
+      LOG.info("backup {} partition {}: {}", backupId, partition, e.getMessage());
     } catch (StorageException e) {
       // Whether it landed is unknown; the log says. Retention is tried again at the next commit.
       LOG.warn("backup {} partition {}: checkpoint after the claim failed: {}", backupId, partition, e.getMessage());

@@ -64,15 +64,15 @@ final class HistoryBench {
     int format2Max = Integer.getInteger("bench.historyFormat2Max", 10_000);
     StringBuilder table = new StringBuilder();
     table.append("| provider | format | commits | commits/s (last 1k) | metadata bytes / commit (last 1k) | resume ms | "
-        + "objects read to resume | describe ms | objects a 1-hour plan reads |\n");
-    table.append("|---|---|---|---|---|---|---|---|---|\n");
+        + "objects read to resume | KiB read to resume | describe ms | objects a 1-hour plan reads |\n");
+    table.append("|---|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Fixture.scratchDirectory("bench-history");
     for (String provider : providers) {
       for (int commits : lengths) {
         for (int format : List.of(2, 3)) {
           if (format == 2 && commits > format2Max) {
             table.append(String.format(Locale.ROOT, "| %s | 2 | %,d | not run: its checkpoints would write %.0f GB |"
-                + "  |  |  |  |  |%n", provider, commits, format2CheckpointBytes(commits) / 1e9));
+                + "  |  |  |  |  |  |%n", provider, commits, format2CheckpointBytes(commits) / 1e9));
             continue;
           }
           try (Fixture f = Fixture.open(provider, scratch)) {
@@ -115,12 +115,14 @@ final class HistoryBench {
 
     long resumeNanos = Long.MAX_VALUE;
     long resumeObjects = 0;
+    long resumeBytes = 0;
     for (int k = 0; k < 3; k++) {
       store.reset();
       long t0 = System.nanoTime();
       PartitionLog.read(store, backupId, P);
       resumeNanos = Math.min(resumeNanos, System.nanoTime() - t0);
       resumeObjects = store.gets.get() + store.lists.get();
+      resumeBytes = store.bytesGot.get();
     }
     long describeNanos = Long.MAX_VALUE;
     BackupCatalog catalog = new BackupCatalog(store);
@@ -142,9 +144,9 @@ final class HistoryBench {
         throw new IllegalStateException("the hour's plan disagrees: " + selection);
       }
     }
-    return String.format(Locale.ROOT, "| %s | %d | %,d | %,.0f | %,d | %.1f | %d | %.1f | %d |", f.provider, format,
-        commits, last / lastSeconds, lastBytes / last, resumeNanos / 1e6, resumeObjects, describeNanos / 1e6,
-        planObjects);
+    return String.format(Locale.ROOT, "| %s | %d | %,d | %,.0f | %,d | %.1f | %d | %,.1f | %.1f | %d |", f.provider,
+        format, commits, last / lastSeconds, lastBytes / last, resumeNanos / 1e6, resumeObjects, resumeBytes / 1024.0,
+        describeNanos / 1e6, planObjects);
   }
 
   private static void writeDescriptor(StorageBackend store, String backupId) {
@@ -275,6 +277,7 @@ final class HistoryBench {
     final AtomicLong gets = new AtomicLong();
     final AtomicLong lists = new AtomicLong();
     final AtomicLong bytesPut = new AtomicLong();
+    final AtomicLong bytesGot = new AtomicLong();
 
     Counting(StorageBackend delegate) {
       super(delegate);
@@ -283,12 +286,15 @@ final class HistoryBench {
     void reset() {
       gets.set(0);
       lists.set(0);
+      bytesGot.set(0);
     }
 
     @Override
     public byte[] get(ObjectKey key) {
       gets.incrementAndGet();
-      return super.get(key);
+      byte[] data = super.get(key);
+      bytesGot.addAndGet(data.length);
+      return data;
     }
 
     @Override
