@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -78,6 +79,16 @@ final class RestoreCommand extends CliCommand {
     }
   }
 
+  private static String targetState(RestorePlan.TopicPlan t) {
+    if (t.create()) {
+      return "create";
+    }
+    if (t.existingOffsets() == 0) {
+      return "exists, empty";
+    }
+    return String.format(Locale.ROOT, "exists, %,d offsets: %s", t.existingOffsets(), t.purge() ? "purge" : "append");
+  }
+
   static void printPlan(PrintWriter out, RestorePlan plan) {
     out.printf("restore %s of backup %s (dry run: nothing written)%n", plan.restoreId(), plan.backupId());
     List<List<String>> rows = new ArrayList<>();
@@ -85,7 +96,7 @@ final class RestoreCommand extends CliCommand {
       String ids = plan.partitions().stream().filter(p -> p.topic().equals(t.source()))
           .map(p -> p.topicId() == null ? "unknown" : p.topicId()).distinct().collect(Collectors.joining(","));
       rows.add(List.of(t.source(), Formats.orDash(ids.isEmpty() ? null : ids), t.target(),
-          String.valueOf(t.sourcePartitions()), String.valueOf(t.targetPartitions()), t.create() ? "create" : "exists"));
+          String.valueOf(t.sourcePartitions()), String.valueOf(t.targetPartitions()), targetState(t)));
     }
     Formats.table(out, List.of("SOURCE", "TOPIC ID", "TARGET", "PARTITIONS", "TARGET PARTITIONS", "TARGET TOPIC"), rows);
     long bytes = plan.partitions().stream().mapToLong(RestorePlan.PartitionPlan::bytes).sum();

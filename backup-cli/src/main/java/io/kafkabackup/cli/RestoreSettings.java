@@ -1,5 +1,6 @@
 package io.kafkabackup.cli;
 
+import io.kafkabackup.backup.kafka.ExistingDataPolicy;
 import io.kafkabackup.backup.kafka.PartitionMapping;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
@@ -16,7 +17,7 @@ final class RestoreSettings {
   static final Set<String> KEYS = Set.of("backup-id", "restore-id", "topics", "include", "exclude", "rename",
       "partitions", "from-offset", "to-offset", "from-time", "to-time", "partition-mapping", "target-partitions",
       "create-topics", "concurrency", "transaction-records", "incarnations", "kafka", "max-bytes-per-second",
-      "max-records-per-second");
+      "max-records-per-second", "on-existing-data", "allow-log-append-time");
 
   @Option(names = "--backup-id", description = "The backup to restore (restore.backup-id).")
   String backupId;
@@ -53,6 +54,13 @@ final class RestoreSettings {
   String partitionMapping;
   @Option(names = "--target-partitions", description = "Partitions of created topics under key-hash (restore.target-partitions).")
   Integer targetPartitions;
+  @Option(names = "--on-existing-data", paramLabel = "POLICY", description = "A target topic that already holds "
+      + "records: fail (refuse before writing anything), append (restore after them) or purge (delete them first, "
+      + "with Kafka's DeleteRecords) (restore.on-existing-data). Default: fail.")
+  String onExistingData;
+  @Option(names = "--allow-log-append-time", description = "Accept target topics with message.timestamp.type="
+      + "LogAppendTime, whose broker replaces every restored timestamp (restore.allow-log-append-time).")
+  Boolean allowLogAppendTime;
 
   RestoreOptions build(CliContext ctx) {
     return build(ctx, null);
@@ -104,6 +112,10 @@ final class RestoreSettings {
         : s.choice("partition-mapping", PartitionMapping.class).orElse(PartitionMapping.KEEP);
     b.partitionMapping(mapping, targetPartitions != null ? targetPartitions : s.integer("target-partitions").orElse(null));
     s.bool("create-topics").ifPresent(b::createTopics);
+    b.onExistingData(onExistingData != null ? Enums.parse("--on-existing-data", onExistingData, ExistingDataPolicy.class)
+        : s.choice("on-existing-data", ExistingDataPolicy.class).orElse(ExistingDataPolicy.FAIL));
+    b.allowLogAppendTime(allowLogAppendTime != null ? allowLogAppendTime
+        : s.bool("allow-log-append-time").orElse(false));
     s.integer("concurrency").ifPresent(b::concurrency);
     s.integer("transaction-records").ifPresent(b::transactionRecords);
     long bytesLimit = maxBytesPerSecond != null ? Enums.size("--max-bytes-per-second", maxBytesPerSecond)

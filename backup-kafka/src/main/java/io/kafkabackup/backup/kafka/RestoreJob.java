@@ -68,6 +68,8 @@ public final class RestoreJob {
   private final Throttle recordsThrottle;
   private volatile boolean stopping;
   private Admin admin;
+  /** The checks of the last plan, which also know what a purge deletes. */
+  private RestorePreflight preflight;
 
   /**
    * Creates a job; nothing happens until {@link #plan()} or {@link #run()}.
@@ -95,10 +97,23 @@ public final class RestoreJob {
   }
 
   /**
+   * The transactional id of a source partition's producer.
+   *
+   * @param restoreId the restore's id
+   * @param source the source partition
+   * @return the id
+   */
+  static String transactionalId(String restoreId, SourcePartition source) {
+    return "kafka-backup-restore-" + restoreId + "-" + source;
+  }
+
+  /**
    * Works out what the restore would do, and checks the target, without writing anything.
    *
    * @return the plan
-   * @throws BackupException if the selection does not fit the target (a topic with too few partitions)
+   * @throws SelectionException if the target cannot take the restore: every problem is named (too few
+   *     partitions, an incompatible cleanup policy or timestamp type, no write permission, records already
+   *     there under the {@code fail} policy)
    */
   public RestorePlan plan() {
     try (Admin a = Admin.create(clientProperties("admin"))) {
@@ -133,6 +148,9 @@ public final class RestoreJob {
     }
     List<RestorePlan.TopicPlan> topicPlans = new ArrayList<>();
     List<RestorePlan.PartitionPlan> partitionPlans = new ArrayList<>();
+    RestorePreflight check = new RestorePreflight(a, options, clientProperties("preflight"));
+    Map<String, TopicDescription> existingTargetSources = new TreeMap<>();
+    Map<SourcePartition, String> targetsBySource = new HashMap<>();
     for (String topic : topics) {
       TopicDescription description = catalog.topicDescription(options.backupId(), topic, options.incarnation(topic))
           .orElseThrow(() -> new BackupException("backup '" + options.backupId() + "' has no description of topic "
@@ -142,7 +160,10 @@ public final class RestoreJob {
       int targetCount = create ? (options.targetPartitions() != null ? options.targetPartitions()
           : description.partitions()) : existingCounts.get(target);
       if (create && !options.createTopics()) {
-        throw new SelectionException("target topic '" + target + "' does not exist and topic creation is off");
+        check.add("target topic '" + target + "' does not exist and topic creation is off");
+      }
+      if (!create) {
+        existingTargetSources.put(target, description);
       }
       List<SourcePartition> partitions = catalog.partitions(options.backupId(), topic).stream()
           .filter(p -> options.partitions() == null || options.partitions().contains(p.partition()))
@@ -150,14 +171,15 @@ public final class RestoreJob {
       if (options.partitionMapping() == PartitionMapping.KEEP) {
         int highest = partitions.stream().mapToInt(SourcePartition::partition).max().orElse(-1);
         if (highest >= targetCount) {
-          throw new BackupException("target topic '" + target + "' has " + targetCount + " partitions but the backup of '"
+          check.add("target topic '" + target + "' has " + targetCount + " partitions but the backup of '"
               + topic + "' has partition " + highest + ": restore with the key-hash partition mapping, or into a "
               + "topic with at least " + (highest + 1) + " partitions");
         }
       }
       topicPlans.add(new RestorePlan.TopicPlan(topic, target, description.partitions(), targetCount, create,
-          description.configs()));
+          description.configs(), 0, false));
       for (SourcePartition partition : partitions) {
+        targetsBySource.put(partition, target);
         Incarnation incarnation = RestoreSelection.incarnation(options, partition,
             PartitionLog.read(storage, options.backupId(), partition));
         chosen.put(partition, incarnation);
@@ -174,7 +196,7 @@ public final class RestoreJob {
                 .compareTo(halfTransaction) > 0).findFirst();
             if (slow.isPresent()) {
               SegmentEntry segment = slow.get();
-              throw new SelectionException("segment '" + segment.key() + "' (" + segment.uncompressedBytes()
+              check.add("segment '" + segment.key() + "' (" + segment.uncompressedBytes()
                   + " bytes, " + segment.recordCount() + " records) takes "
                   + timeToProduce(segment.uncompressedBytes(), segment.recordCount()).toSeconds()
                   + " s at the restore's limit, longer than half a transaction's "
@@ -186,7 +208,21 @@ public final class RestoreJob {
             selected.segments(), selected.records(), selected.storedBytes()));
       }
     }
-    return new RestorePlan(options.backupId(), options.restoreId(), topicPlans, partitionPlans);
+    // Before anything is written, every existing target is checked and every problem named at once. A
+    // restore id that already restored something continues: the records in its targets are its own.
+    boolean resumed = check.resumed(targetsBySource);
+    Map<String, Long> existingOffsets = check.check(existingTargetSources, !resumed);
+    if (!check.problems().isEmpty()) {
+      throw new SelectionException("restore '" + options.restoreId() + "' cannot start:\n  - "
+          + String.join("\n  - ", check.problems()));
+    }
+    this.preflight = check;
+    List<RestorePlan.TopicPlan> checked = topicPlans.stream().map(t -> {
+      long records = existingOffsets.getOrDefault(t.target(), 0L);
+      return new RestorePlan.TopicPlan(t.source(), t.target(), t.sourcePartitions(), t.targetPartitions(), t.create(),
+          t.configs(), records, !resumed && records > 0 && options.onExistingData() == ExistingDataPolicy.PURGE);
+    }).collect(Collectors.toList());
+    return new RestorePlan(options.backupId(), options.restoreId(), checked, partitionPlans);
   }
 
   /**
@@ -203,6 +239,7 @@ public final class RestoreJob {
       this.admin = a;
       Map<SourcePartition, Incarnation> chosen = new TreeMap<>();
       RestorePlan plan = plan(a, chosen);
+      purgeTargets(plan);
       createTopics(a, plan);
       Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition(chosen);
       ExecutorService pool = Executors.newFixedThreadPool(options.concurrency(), r -> {
@@ -264,6 +301,17 @@ public final class RestoreJob {
     return progress.values().stream()
         .sorted(Comparator.comparing(PartitionProgress::topic).thenComparingInt(PartitionProgress::partition))
         .collect(Collectors.toList());
+  }
+
+  /** The purge policy: deletes what the target topics held when they were checked. */
+  private void purgeTargets(RestorePlan plan) {
+    List<String> purged = plan.topics().stream().filter(RestorePlan.TopicPlan::purge).map(RestorePlan.TopicPlan::target)
+        .collect(Collectors.toList());
+    if (!purged.isEmpty()) {
+      Map<TopicPartition, Long> starts = preflight.purge(purged);
+      LOG.info("restore {}: deleted the records already in {} (partitions now start at {})", options.restoreId(), purged,
+          starts);
+    }
   }
 
   private void createTopics(Admin a, RestorePlan plan) {
@@ -361,7 +409,7 @@ public final class RestoreJob {
 
   Map<String, Object> producerProperties(SourcePartition source) {
     Map<String, Object> props = clientProperties("producer-" + source);
-    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kafka-backup-restore-" + options.restoreId() + "-" + source);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(options.restoreId(), source));
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 10);

@@ -27,6 +27,8 @@ public final class RestoreOptions {
   private final PartitionMapping partitionMapping;
   private final Integer targetPartitions;
   private final boolean createTopics;
+  private final ExistingDataPolicy onExistingData;
+  private final boolean allowLogAppendTime;
   private final int concurrency;
   private final int transactionRecords;
   private final long maxBytesPerSecond;
@@ -48,6 +50,8 @@ public final class RestoreOptions {
     this.partitionMapping = b.partitionMapping;
     this.targetPartitions = b.targetPartitions;
     this.createTopics = b.createTopics;
+    this.onExistingData = b.onExistingData;
+    this.allowLogAppendTime = b.allowLogAppendTime;
     this.concurrency = b.concurrency;
     this.transactionRecords = b.transactionRecords;
     this.maxBytesPerSecond = b.maxBytesPerSecond;
@@ -162,6 +166,16 @@ public final class RestoreOptions {
     return createTopics;
   }
 
+  /** @return what happens when a target topic already holds records */
+  public ExistingDataPolicy onExistingData() {
+    return onExistingData;
+  }
+
+  /** @return whether a target topic that sets timestamps on append is accepted */
+  public boolean allowLogAppendTime() {
+    return allowLogAppendTime;
+  }
+
   /** @return source partitions restored at once */
   public int concurrency() {
     return concurrency;
@@ -207,6 +221,8 @@ public final class RestoreOptions {
     private PartitionMapping partitionMapping = PartitionMapping.KEEP;
     private Integer targetPartitions;
     private boolean createTopics = true;
+    private ExistingDataPolicy onExistingData = ExistingDataPolicy.FAIL;
+    private boolean allowLogAppendTime;
     private int concurrency = 4;
     private int transactionRecords = 20_000;
     private long maxBytesPerSecond;
@@ -342,6 +358,29 @@ public final class RestoreOptions {
      */
     public Builder createTopics(boolean create) {
       this.createTopics = create;
+      return this;
+    }
+
+    /**
+     * Sets what happens when a target topic already holds records (default {@link ExistingDataPolicy#FAIL}).
+     *
+     * @param policy fail, append or purge
+     * @return this builder
+     */
+    public Builder onExistingData(ExistingDataPolicy policy) {
+      this.onExistingData = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Accepts target topics with {@code message.timestamp.type=LogAppendTime}, whose broker replaces every
+     * restored timestamp (default false: such a target is refused).
+     *
+     * @param allow whether to accept them
+     * @return this builder
+     */
+    public Builder allowLogAppendTime(boolean allow) {
+      this.allowLogAppendTime = allow;
       return this;
     }
 

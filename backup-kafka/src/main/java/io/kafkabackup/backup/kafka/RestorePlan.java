@@ -22,10 +22,13 @@ public record RestorePlan(String backupId, String restoreId, List<TopicPlan> top
    * @param targetPartitions partitions the target has or will have
    * @param create whether the target topic will be created
    * @param configs the configs it will be created with
+   * @param existingOffsets offsets the target topic's partitions already hold, records and transaction
+   *     markers (0 for one that will be created or is empty)
+   * @param purge whether they are deleted before the restore ({@link ExistingDataPolicy#PURGE})
    */
   public record TopicPlan(
       String source, String target, int sourcePartitions, int targetPartitions, boolean create,
-      Map<String, String> configs) {
+      Map<String, String> configs, long existingOffsets, boolean purge) {
   }
 
   /**
