@@ -115,6 +115,17 @@ class CliTest {
     assertEquals(2, unknown.code());
     assertTrue(unknown.err().contains("no incarnation with topic id AAAAAAAAAAAAAAAAAAAAAA")
         && unknown.err().contains(oldId), unknown.err());
+    // another restore id into a topic that holds records: refused before anything is written, unless told
+    CliRun notEmpty = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-again", "--rename",
+        "cli-recreated=cli-recreated-newest");
+    assertEquals(2, notEmpty.code());
+    assertTrue(notEmpty.err().contains("'cli-recreated-newest' is not empty") && !notEmpty.err().contains("\tat "),
+        notEmpty.err());
+    CliRun plan = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-again", "--rename",
+        "cli-recreated=cli-recreated-newest", "--on-existing-data", "append", "--dry-run");
+    assertEquals(0, plan.code(), plan.err());
+    assertTrue(plan.out().contains("offsets: append"), plan.out());
+    assertEquals(70, KafkaFixtures.readCommitted(broker, "cli-recreated-newest").get(0).size());
   }
 
   @Test
