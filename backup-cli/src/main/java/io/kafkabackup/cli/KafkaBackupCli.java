@@ -20,10 +20,12 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "kafka-backup", mixinStandardHelpOptions = true, versionProvider = KafkaBackupCli.Version.class,
     description = "Back up Kafka topics to a filesystem, S3 or Azure Blob Storage and restore them exactly once.",
-    subcommands = {BackupCommand.class, RestoreCommand.class, ListCommand.class, DescribeCommand.class,
+    subcommands = {BackupCommand.class, RestoreCommand.class, ValidateRestoreCommand.class, ListCommand.class,
+        DescribeCommand.class,
         VerifyCommand.class, PruneCommand.class, GroupsCommand.class, CacheCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error, 3 verification found problems,",
+    footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error, 3 verification found problems (verify,",
+        "validate-restore),",
         "4 cache miss with --fail-on-miss.",
         "Docs: docs/cli.md"})
 public final class KafkaBackupCli implements Runnable {

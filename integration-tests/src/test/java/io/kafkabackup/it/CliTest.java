@@ -12,6 +12,9 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.util.Base64;
+import java.security.KeyPairGenerator;
+import java.security.KeyPair;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -126,6 +129,38 @@ class CliTest {
     assertEquals(0, plan.code(), plan.err());
     assertTrue(plan.out().contains("offsets: append"), plan.out());
     assertEquals(70, KafkaFixtures.readCommitted(broker, "cli-recreated-newest").get(0).size());
+
+    // the evidence: compared record by record, signed, the signature checked, a changed report refused
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path privateKey = Files.writeString(dir.resolve("sign.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    Path publicKey = Files.writeString(dir.resolve("sign.pub.pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+    Path report = dir.resolve("evidence.json");
+    CliRun validated = cli(env, "validate-restore", "-c", cfg.toString(), "--rename",
+        "cli-recreated=cli-recreated-newest", "--report", report.toString(), "--signing-key", privateKey.toString());
+    assertEquals(0, validated.code(), validated.err());
+    assertTrue(validated.out().contains("70 restored records") && validated.out().contains("identical"),
+        validated.out());
+    assertEquals(70, JSON.readTree(report.toFile()).get("partitions").get(0).get("restoredRecords").asLong());
+    CliRun signed = cli(env, "validate-restore", "--check-signature", report.toString(), "--public-key",
+        publicKey.toString());
+    assertEquals(0, signed.code(), signed.err());
+    String evidence = Files.readString(report);
+    String forged = evidence.replaceFirst("\"restoredRecords\"\\s*:\\s*70", "\"restoredRecords\":71");
+    assertTrue(!forged.equals(evidence));
+    Files.writeString(report, forged);
+    CliRun tampered = cli(env, "validate-restore", "--check-signature", report.toString(), "--public-key",
+        publicKey.toString());
+    assertEquals(3, tampered.code());
+    assertTrue(tampered.out().contains("signature INVALID"), tampered.out());
+    CliRun otherIncarnation = cli(env, "validate-restore", "-c", cfg.toString(), "--rename",
+        "cli-recreated=cli-recreated-newest", "--incarnation", "cli-recreated=" + oldId);
+    assertEquals(3, otherIncarnation.code(), "the older incarnation is not what was restored there: "
+        + otherIncarnation.out());
+  }
+
+  private static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(der) + "\n-----END " + label + "-----\n";
   }
 
   @Test

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * Restores one source partition with its own transactional producer. Each transaction carries the
@@ -146,7 +145,7 @@ final class PartitionRestore {
       // hasNext() is false only after the footer and the SHA-256 checked out.
       while (reader.hasNext()) {
         BackupRecord record = reader.next();
-        if (record.offset() < position || !selected(record, options)) {
+        if (record.offset() < position || !options.selects(record)) {
           continue;
         }
         if (inTransaction == 0) {
@@ -155,7 +154,7 @@ final class PartitionRestore {
         }
         long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
         job.throttle(size);
-        int partition = targetPartition(record);
+        int partition = options.partitionMapping().targetPartition(record, source.partition(), targetPartitions);
         Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
         ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(targetTopic, partition, timestamp, record.key(),
             record.value(), KafkaRecords.headers(record));
@@ -219,20 +218,5 @@ final class PartitionRestore {
         positionGroup);
     producer.commitTransaction();
     inTransaction = 0;
-  }
-
-  private static boolean selected(BackupRecord record, RestoreOptions options) {
-    return record.offset() >= options.fromOffset() && record.offset() <= options.toOffset()
-        && record.timestamp() >= options.fromTimestamp() && record.timestamp() <= options.toTimestamp();
-  }
-
-  private int targetPartition(BackupRecord record) {
-    if (job.options().partitionMapping() == PartitionMapping.KEEP) {
-      return source.partition();
-    }
-    if (record.key() == null) {
-      return source.partition() % targetPartitions;
-    }
-    return Utils.toPositive(Utils.murmur2(record.key())) % targetPartitions;
   }
 }

@@ -2,6 +2,7 @@ package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.log.SegmentFilter;
 import java.util.Map;
 import java.util.Objects;
@@ -120,6 +121,17 @@ public final class RestoreOptions {
   /** @return the latest record timestamp restored (inclusive): the point in time */
   public long toTimestamp() {
     return toTimestamp;
+  }
+
+  /**
+   * Tells whether a backed-up record is in the offset range and the time window.
+   *
+   * @param record a record of a selected partition
+   * @return whether it is restored
+   */
+  public boolean selects(BackupRecord record) {
+    return record.offset() >= fromOffset && record.offset() <= toOffset && record.timestamp() >= fromTimestamp
+        && record.timestamp() <= toTimestamp;
   }
 
   /**
