@@ -12,7 +12,6 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.AzuriteExtension;
 import io.kafkabackup.storage.testkit.KafkaBroker;
-import java.util.Base64;
 import java.security.KeyPairGenerator;
 import java.security.KeyPair;
 import java.io.IOException;
@@ -132,8 +131,10 @@ class CliTest {
 
     // the evidence: compared record by record, signed, the signature checked, a changed report refused
     KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path privateKey = Files.writeString(dir.resolve("sign.pem"), pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-    Path publicKey = Files.writeString(dir.resolve("sign.pub.pem"), pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+    Path privateKey = Files.writeString(dir.resolve("sign.pem"),
+        KafkaFixtures.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+    Path publicKey = Files.writeString(dir.resolve("sign.pub.pem"),
+        KafkaFixtures.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
     Path report = dir.resolve("evidence.json");
     CliRun validated = cli(env, "validate-restore", "-c", cfg.toString(), "--rename",
         "cli-recreated=cli-recreated-newest", "--report", report.toString(), "--signing-key", privateKey.toString());
@@ -156,11 +157,6 @@ class CliTest {
         "cli-recreated=cli-recreated-newest", "--incarnation", "cli-recreated=" + oldId);
     assertEquals(3, otherIncarnation.code(), "the older incarnation is not what was restored there: "
         + otherIncarnation.out());
-  }
-
-  private static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + label + "-----\n";
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.kafkabackup.it;
 
+import java.util.Base64;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import io.kafkabackup.backup.log.SegmentFilter;
@@ -264,6 +265,12 @@ final class KafkaFixtures {
     TimestampKind kind = r.timestampType() == TimestampType.LOG_APPEND_TIME ? TimestampKind.LOG_APPEND_TIME
         : r.timestampType() == TimestampType.CREATE_TIME ? TimestampKind.CREATE_TIME : TimestampKind.NONE;
     return new BackupRecord(r.offset(), r.timestamp(), kind, r.key(), r.value(), headers);
+  }
+
+  /** A key in the PEM form OpenSSL reads and writes. */
+  static String pem(String label, byte[] der) {
+    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+        .encodeToString(der) + "\n-----END " + label + "-----\n";
   }
 
   /** The committed segments of a partition's current incarnation, in offset order, read through its manifests. */

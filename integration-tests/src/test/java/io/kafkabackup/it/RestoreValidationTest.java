@@ -15,13 +15,11 @@ import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.RestoreValidation;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.kafka.ValidationReport;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -158,19 +156,14 @@ class RestoreValidationTest extends TwoClusters {
 
     // the evidence, signed; a changed byte in the report breaks the signature
     KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    String privatePem = pem("PRIVATE KEY", keys.getPrivate().getEncoded());
-    String publicPem = pem("PUBLIC KEY", keys.getPublic().getEncoded());
+    String privatePem = KafkaFixtures.pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+    String publicPem = KafkaFixtures.pem("PUBLIC KEY", keys.getPublic().getEncoded());
     byte[] json = BackupJson.write(report);
     byte[] signature = ReportSignature.sign(json, privatePem);
     assertTrue(ReportSignature.verify(json, signature, publicPem));
     byte[] tampered = json.clone();
     tampered[tampered.length / 2] ^= 0x01;
     assertFalse(ReportSignature.verify(tampered, signature, publicPem));
-  }
-
-  private static String pem(String label, byte[] der) {
-    return "-----BEGIN " + label + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + label + "-----\n";
   }
 
   private static RecordHeaders headers(BackupRecord r) {

@@ -58,7 +58,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * target partition: a flipped byte, a missing, extra or duplicated record and a reordered pair are each
  * named with the offsets on both sides. Under key-hash, records of one key keep their order but records
  * of different keys interleave as the restore's partitions ran, so each target partition is compared key
- * by key (records without a key: as a set).
+ * by key; a key that came from several source partitions, and records without a key, as sets (their
+ * order across source partitions is not defined).
  */
 public final class RestoreValidation {
   /** Differences listed per partition; the rest are counted. */
