@@ -52,6 +52,8 @@ class ManifestHistoryTest {
   /** Puts whose key matches fail before they land (a crash), or after (a lost answer). */
   Predicate<String> failBefore = k -> false;
   Predicate<String> loseAnswer = k -> false;
+  /** Deletes whose key matches fail (a crash in the middle of deleting what retention dropped). */
+  Predicate<String> failDelete = k -> false;
   StorageBackend counted;
 
   @BeforeEach
@@ -83,6 +85,21 @@ class ManifestHistoryTest {
           return put(key, data.readAllBytes(), options);
         } catch (IOException e) {
           throw new StorageException(e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public void delete(ObjectKey key) {
+        if (failDelete.test(key.value())) {
+          throw new StorageException("injected: the process died before deleting " + key, null, false);
+        }
+        super.delete(key);
+      }
+
+      @Override
+      public void deleteAll(java.util.Collection<ObjectKey> keys) {
+        for (ObjectKey key : keys) {
+          delete(key);
         }
       }
 
@@ -275,6 +292,28 @@ class ManifestHistoryTest {
     Set<String> named = PartitionHistory.objects(storage, state);
     try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
       assertTrue(entries.allMatch(e -> named.contains(e.name())), "dropped manifests deleted");
+    }
+  }
+
+  @Test
+  void aDeletionCutShortIsCarriedOnByTheNextCheckpoint() {
+    long now = System.currentTimeMillis();
+    PartitionLog keepAll = PartitionLog.claim(storage, "b", P, "w0", TOPIC_ID, every(10));
+    List<SegmentEntry> old = commitSpans(keepAll, 0, 19, now - 30 * DAY);
+    // the second segment of the dropped history cannot be deleted: the deletion stops there
+    failDelete = k -> k.equals(old.get(1).key());
+    PartitionLog log = PartitionLog.claim(counted, "b", P, "w1", TOPIC_ID,
+        new LogPolicy(10, Duration.ofDays(7), null, Duration.ZERO));
+    PartitionState state = PartitionLog.read(storage, "b", P);
+    assertEquals(190, state.startOffset(), "the drop is committed before anything is deleted");
+    assertTrue(storage.exists(ObjectKey.of(old.get(1).key())));
+    assertFalse(state.expired().isEmpty(), "what is not deleted yet stays listed");
+    failDelete = k -> false;
+    commitSpans(log, 19, 10, now); // the next checkpoint deletes the rest
+    assertTrue(old.stream().noneMatch(s -> storage.exists(ObjectKey.of(s.key()))));
+    Set<String> named = PartitionHistory.objects(storage, PartitionLog.read(storage, "b", P));
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
+      assertTrue(entries.allMatch(e -> named.contains(e.name())), "no manifest left behind");
     }
   }
 

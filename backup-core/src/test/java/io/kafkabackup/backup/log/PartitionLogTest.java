@@ -255,6 +255,16 @@ class PartitionLogTest {
     assertEquals(20, continued.current().topicIdFrom(), "the id is known only from where it was adopted");
     assertEquals(3, segments(continued.current()).size());
     assertEquals(continued, log.state());
+    // its next checkpoint moves the format-1 history into manifests, keeping the adopted id and the lost range
+    for (int i = 3; i < 3 + LogPolicy.DEFAULT_CHECKPOINT_INTERVAL; i++) {
+      log.commit(i * 10L, i * 10L + 10, segment("s" + i, i * 10L, i * 10L + 10), List.of());
+    }
+    PartitionState upgraded = PartitionLog.read(storage, "b", P);
+    assertTrue(!upgraded.current().manifests().isEmpty() && upgraded.current().manifests().get(0).startOffset() == 0,
+        upgraded.toString());
+    assertEquals(3 + LogPolicy.DEFAULT_CHECKPOINT_INTERVAL, segments(upgraded.current()).size());
+    assertEquals(20, upgraded.current().topicIdFrom());
+    assertEquals(List.of(new OffsetRange(3, 4)), upgraded.skipped());
   }
 
   @Test
