@@ -99,6 +99,16 @@ public final class BackupLayout {
   }
 
   /**
+   * The ACLs and client quotas the backup's latest run found.
+   *
+   * @param backupId the backup
+   * @return its key
+   */
+  public static ObjectKey security(String backupId) {
+    return ObjectKey.of(backupPrefix(backupId) + "security.json");
+  }
+
+  /**
    * The prefix under which every topic of a backup lies.
    *
    * @param backupId the backup

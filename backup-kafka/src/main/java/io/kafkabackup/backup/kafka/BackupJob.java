@@ -9,6 +9,7 @@ import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.backup.model.BackupStatus;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
 import io.kafkabackup.storage.ObjectAlreadyExistsException;
 import io.kafkabackup.storage.PutOptions;
@@ -146,7 +147,8 @@ public final class BackupJob {
       writeStatus(BackupState.RUNNING, null, null);
       List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, topics);
       described.forEach(this::storeDescription);
-      snapshotGroups(admin);
+      GroupOffsetsSnapshot groups = snapshotGroups(admin);
+      storeSecurity(admin, groups);
       List<TopicPartition> partitions = new ArrayList<>();
       for (TopicDescription d : described) {
         for (int p = 0; p < d.partitions(); p++) {
@@ -399,10 +401,25 @@ public final class BackupJob {
     }
   }
 
-  private void snapshotGroups(Admin admin) {
+  private GroupOffsetsSnapshot snapshotGroups(Admin admin) {
     GroupOffsetsSnapshot snapshot = ClusterSnapshots.groupOffsets(admin, topics);
     storage.put(BackupLayout.groupSnapshot(options.backupId(), Instant.parse(snapshot.takenAt()).toEpochMilli()),
         BackupJson.write(snapshot));
+    return snapshot;
+  }
+
+  /** The ACLs on the backed-up topics and their groups (or the cluster's), and the client quotas. */
+  private void storeSecurity(Admin admin, GroupOffsetsSnapshot groups) {
+    if (options.securityScope() == SecurityScope.NONE) {
+      return;
+    }
+    Set<String> groupIds = groups.groups().stream().map(GroupOffsetsSnapshot.GroupOffsets::group)
+        .collect(Collectors.toSet());
+    SecuritySnapshot security = SecurityCapture.capture(admin, options.securityScope(), topics, groupIds);
+    storage.put(BackupLayout.security(options.backupId()), BackupJson.write(security));
+    if (security.problem() != null) {
+      LOG.warn("backup {}: {}", options.backupId(), security.problem());
+    }
   }
 
   private void snapshotGroupsQuietly(Admin admin) {

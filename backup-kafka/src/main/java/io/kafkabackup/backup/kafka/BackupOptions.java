@@ -32,6 +32,7 @@ public final class BackupOptions {
   private final Duration discoveryInterval;
   private final PartitionErrorPolicy onPartitionError;
   private final LogPolicy logPolicy;
+  private final SecurityScope securityScope;
   private final boolean perPartitionMetrics;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
@@ -54,6 +55,7 @@ public final class BackupOptions {
     this.discoveryInterval = b.discoveryInterval;
     this.onPartitionError = b.onPartitionError;
     this.logPolicy = b.logPolicy;
+    this.securityScope = b.securityScope;
     this.perPartitionMetrics = b.perPartitionMetrics;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
@@ -153,6 +155,11 @@ public final class BackupOptions {
     return onPartitionError;
   }
 
+  /** @return which ACLs (and whether client quotas) the backup keeps beside the records */
+  public SecurityScope securityScope() {
+    return securityScope;
+  }
+
   /** @return how often the commit logs checkpoint, and how much history the backup keeps */
   public LogPolicy logPolicy() {
     return logPolicy;
@@ -192,6 +199,7 @@ public final class BackupOptions {
     private Duration discoveryInterval = Duration.ofMinutes(1);
     private PartitionErrorPolicy onPartitionError = PartitionErrorPolicy.FAIL;
     private LogPolicy logPolicy = LogPolicy.KEEP_ALL;
+    private SecurityScope securityScope = SecurityScope.TOPICS;
     private boolean perPartitionMetrics;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
@@ -294,6 +302,18 @@ public final class BackupOptions {
      */
     public Builder groupSnapshotInterval(Duration interval) {
       this.groupSnapshotInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Sets which ACLs the backup keeps beside the records (default: those on the backed-up topics and on
+     * the groups that read them), and whether client quotas are kept (all, unless {@link SecurityScope#NONE}).
+     *
+     * @param scope none, topics or cluster
+     * @return this builder
+     */
+    public Builder securityScope(SecurityScope scope) {
+      this.securityScope = Objects.requireNonNull(scope, "scope");
       return this;
     }
 

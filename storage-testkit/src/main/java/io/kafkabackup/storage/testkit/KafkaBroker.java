@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -95,6 +96,50 @@ public final class KafkaBroker implements AutoCloseable {
       throw new IllegalStateException("creating SCRAM user " + user + " failed: " + e.getMessage(), e);
     }
     return broker;
+  }
+
+  /**
+   * Starts a broker that authorizes (KRaft's {@code StandardAuthorizer}): clients of the SASL/SCRAM
+   * listener ({@link #saslBootstrapServers()}) are the given users and may do only what ACLs allow;
+   * clients of the plaintext listener are {@code User:ANONYMOUS}, a super user, so tests set the broker
+   * up and check it through {@link #admin()}.
+   *
+   * @param users SCRAM users and their passwords
+   * @return the running broker
+   */
+  public static KafkaBroker startAuthorizing(Map<String, String> users) {
+    KafkaBroker broker = start(Map.of("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "super.users", "User:ANONYMOUS", "allow.everyone.if.no.acl.found", "false"), true);
+    try (Admin admin = broker.admin()) {
+      List<UserScramCredentialAlteration> upserts = new ArrayList<>();
+      users.forEach((user, password) -> upserts.add(new UserScramCredentialUpsertion(user,
+          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 8192), password)));
+      admin.alterUserScramCredentials(upserts).all().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      broker.close();
+      throw new IllegalStateException("creating SCRAM users failed: " + e.getMessage(), e);
+    }
+    return broker;
+  }
+
+  /**
+   * Client properties of a SCRAM user on the SASL listener.
+   *
+   * @param user the user
+   * @param password its password
+   * @return a mutable map with {@code bootstrap.servers} and the SASL settings
+   */
+  public Map<String, Object> saslClientProperties(String user, String password) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("bootstrap.servers", saslBootstrapServers());
+    props.put("security.protocol", "SASL_PLAINTEXT");
+    props.put("sasl.mechanism", "SCRAM-SHA-256");
+    props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+        + user + "\" password=\"" + password + "\";");
+    return props;
   }
 
   private static KafkaBroker start(Map<String, String> overrides, boolean scram) {
