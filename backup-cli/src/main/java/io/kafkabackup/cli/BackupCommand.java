@@ -6,6 +6,7 @@ import io.kafkabackup.backup.kafka.BackupMode;
 import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupResult;
 import io.kafkabackup.backup.kafka.PartitionErrorPolicy;
+import io.kafkabackup.backup.kafka.SecurityScope;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.log.LogPolicy;
 import io.kafkabackup.backup.model.BackupState;
@@ -31,7 +32,7 @@ final class BackupCommand extends CliCommand {
   static final Set<String> KEYS = Set.of("id", "topics", "include", "exclude", "mode", "compression",
       "compression-level", "segment-max-bytes", "segment-max-records", "segment-max-age", "workers", "group-id",
       "topic-check-interval", "on-partition-error", "partition-discovery-interval", "retention-age", "retention-bytes",
-      "retention-delete-delay", "checkpoint-interval");
+      "retention-delete-delay", "checkpoint-interval", "security");
 
 
   @Option(names = "--id", description = "Backup id (backup.id); a second run with the same id resumes it.")
@@ -104,6 +105,7 @@ final class BackupCommand extends CliCommand {
     s.duration("topic-check-interval").ifPresent(b::topicCheckInterval);
     s.duration("partition-discovery-interval").ifPresent(b::discoveryInterval);
     s.choice("on-partition-error", PartitionErrorPolicy.class).ifPresent(b::onPartitionError);
+    s.choice("security", SecurityScope.class).ifPresent(b::securityScope);
     b.logPolicy(logPolicy(s));
     MetricsSettings.Service service = metrics.build(ctx);
     PrometheusMeterRegistry registry = MetricsSettings.registry(service);

@@ -37,6 +37,11 @@ final class DescribeCommand extends CliCommand {
           d.status() == null || d.status().finishedAt() == null ? "" : ", finished " + d.status().finishedAt());
       out.printf("source cluster %s; %,d records, %s in segments; %d consumer-group snapshot(s)%n",
           Formats.orDash(d.descriptor().sourceCluster()), d.records(), Formats.bytes(d.storedBytes()), d.groupSnapshots());
+      if (d.security() != null) {
+        out.printf("security kept %s: %s; %d client quota(s)%s%n", d.security().capturedAt(), d.security().authorizer()
+            ? d.security().acls().size() + " ACL(s) (" + d.security().scope() + ")" : "no authorizer on the cluster",
+            d.security().quotas().size(), d.security().problem() == null ? "" : " (" + d.security().problem() + ")");
+      }
       List<List<String>> rows = new ArrayList<>();
       for (TopicSummary t : d.topics()) {
         for (PartitionSummary p : t.partitions()) {

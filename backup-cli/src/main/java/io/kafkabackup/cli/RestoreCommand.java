@@ -5,6 +5,8 @@ import io.kafkabackup.backup.kafka.JobHealth;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.RestorePlan;
+import io.kafkabackup.backup.kafka.SecurityRestore;
+import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.storage.StorageBackend;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -30,6 +32,12 @@ final class RestoreCommand extends CliCommand {
   boolean dryRun;
   @Option(names = "--apply-group-offsets", description = "After the restore, set the backed-up consumer groups' offsets.")
   boolean applyGroupOffsets;
+  @Option(names = "--acls", description = "After the restore, create the ACLs the backup kept (topic ACLs under the "
+      + "restore's renames); idempotent. With --dry-run: list them.")
+  boolean acls;
+  @Option(names = "--quotas", description = "After the restore, set the client quotas the backup kept; idempotent. "
+      + "With --dry-run: list them.")
+  boolean quotas;
   @Mixin
   ProgressOptions progressOptions = new ProgressOptions();
   @ArgGroup(exclusive = false, heading = "Metrics and health:%n")
@@ -47,12 +55,14 @@ final class RestoreCommand extends CliCommand {
         ServiceEndpoint endpoint = service == null || dryRun ? null
             : service.start(registry, () -> new JobHealth(true, true, "ok"))) {
       RestoreJob job = new RestoreJob(storage, options);
+      SecuritySnapshot security = acls || quotas ? new SecurityRestore(storage, options).plan() : null;
       if (dryRun) {
         RestorePlan plan = job.plan();
         if (json()) {
           printJson(ctx.out, plan);
         } else {
           printPlan(ctx.out, plan);
+          printSecurity(ctx.out, security);
         }
         return ExitCode.OK;
       }
@@ -68,6 +78,11 @@ final class RestoreCommand extends CliCommand {
       } else {
         ctx.out.printf("restore %s of backup %s: %,d records, %s, %d s%n", options.restoreId(), options.backupId(),
             result.records(), Formats.bytes(result.bytes()), result.elapsedMillis() / 1000);
+      }
+      if (security != null) {
+        List<String> applied = new SecurityRestore(storage, options).apply(security, acls, quotas);
+        ctx.out.println((acls ? "ACLs" : "") + (acls && quotas ? " and " : "") + (quotas ? "client quotas" : "")
+            + " applied: " + applied.size());
       }
       if (applyGroupOffsets) {
         GroupOffsetsRestore groups = new GroupOffsetsRestore(storage, options);
@@ -87,6 +102,22 @@ final class RestoreCommand extends CliCommand {
       return "exists, empty";
     }
     return String.format(Locale.ROOT, "exists, %,d offsets: %s", t.existingOffsets(), t.purge() ? "purge" : "append");
+  }
+
+  private void printSecurity(PrintWriter out, SecuritySnapshot security) {
+    if (security == null) {
+      return;
+    }
+    if (acls) {
+      out.printf("ACLs to create (%s%s):%n", security.authorizer() ? "kept " + security.capturedAt()
+          : "the backed-up cluster had no authorizer", security.problem() == null ? "" : "; " + security.problem());
+      security.acls().forEach(a -> out.println("  " + SecurityRestore.describe(a)));
+    }
+    if (quotas) {
+      out.println("client quotas to set:");
+      security.quotas().forEach(q -> out.println("  " + q.entity() + " " + q.values()));
+    }
+    out.flush();
   }
 
   static void printPlan(PrintWriter out, RestorePlan plan) {

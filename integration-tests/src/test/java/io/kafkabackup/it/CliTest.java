@@ -157,6 +157,14 @@ class CliTest {
         "cli-recreated=cli-recreated-newest", "--incarnation", "cli-recreated=" + oldId);
     assertEquals(3, otherIncarnation.code(), "the older incarnation is not what was restored there: "
         + otherIncarnation.out());
+
+    // a cluster without an authorizer: recorded as such, nothing to apply, never an error
+    assertTrue(table.contains("no authorizer on the cluster"), table);
+    CliRun security = cli(env, "restore", "-c", cfg.toString(), "--restore-id", "twice-acl", "--rename",
+        "cli-recreated=cli-recreated-acl", "--acls", "--quotas", "--dry-run");
+    assertEquals(0, security.code(), security.err());
+    assertTrue(security.out().contains("ACLs to create (the backed-up cluster had no authorizer)")
+        && security.out().contains("client quotas to set:"), security.out());
   }
 
   @Test

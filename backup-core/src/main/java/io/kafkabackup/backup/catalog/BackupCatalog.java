@@ -17,6 +17,7 @@ import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupState;
 import io.kafkabackup.backup.model.BackupStatus;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ListOptions;
@@ -196,7 +197,8 @@ public final class BackupCatalog {
     try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
       snapshots = (int) entries.count();
     }
-    return new BackupDescription(descriptor, status(backupId).orElse(null), topics, snapshots);
+    return new BackupDescription(descriptor, status(backupId).orElse(null), topics, snapshots,
+        BackupJson.readIfExists(storage, BackupLayout.security(backupId), SecuritySnapshot.class).orElse(null));
   }
 
   private static PartitionSummary summarize(int partition, PartitionState state) {

@@ -2,6 +2,7 @@ package io.kafkabackup.backup.catalog;
 
 import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupStatus;
+import io.kafkabackup.backup.model.SecuritySnapshot;
 import java.util.List;
 
 /**
@@ -11,9 +12,11 @@ import java.util.List;
  * @param status the latest job's status (null if none was written)
  * @param topics its topics, by name
  * @param groupSnapshots how many consumer-group snapshots it holds
+ * @param security the ACLs and client quotas kept with it (null when none were kept)
  */
 public record BackupDescription(
-    BackupDescriptor descriptor, BackupStatus status, List<TopicSummary> topics, int groupSnapshots) {
+    BackupDescriptor descriptor, BackupStatus status, List<TopicSummary> topics, int groupSnapshots,
+    SecuritySnapshot security) {
 
   /**
    * Records stored.
