@@ -56,6 +56,7 @@ final class DescribeCommand extends CliCommand {
       }
       Formats.table(out, List.of("TOPIC", "PARTITION", "TOPIC ID", "OFFSETS", "RECORDS", "ABSENT", "SKIPPED", "SEGMENTS",
           "SIZE", "TIMESTAMPS", "INCARNATION"), rows);
+      d.warnings().forEach(w -> out.println("warning: " + w));
       return ExitCode.OK;
     }
   }

@@ -19,11 +19,13 @@ import io.kafkabackup.backup.model.BackupStatus;
 import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
+import io.kafkabackup.storage.ByteRange;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ListOptions;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackupCatalog {
   private static final Logger LOG = LoggerFactory.getLogger(BackupCatalog.class);
+  private static final long FRAMING_SAMPLE_BYTES = 2L * 1024 * 1024;
+  private static final int FRAMING_SAMPLE_RECORDS = 20;
 
   private final StorageBackend storage;
 
@@ -191,7 +195,8 @@ public final class BackupCatalog {
       for (SourcePartition partition : partitions(backupId, topic)) {
         partitions.add(summarize(partition.partition(), PartitionLog.read(storage, backupId, partition)));
       }
-      topics.add(new TopicSummary(topic, topicDescription(backupId, topic).orElse(null), partitions));
+      topics.add(new TopicSummary(topic, topicDescription(backupId, topic).orElse(null), partitions,
+          schemaIdFramed(backupId, topic)));
     }
     int snapshots;
     try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
@@ -199,6 +204,43 @@ public final class BackupCatalog {
     }
     return new BackupDescription(descriptor, status(backupId).orElse(null), topics, snapshots,
         BackupJson.readIfExists(storage, BackupLayout.security(backupId), SecuritySnapshot.class).orElse(null));
+  }
+
+  /**
+   * Samples the first records of the topic's lowest partition that holds any (one ranged read of its
+   * first segment): whether every value among them has Schema Registry's framing, magic byte 0 and a
+   * 4-byte schema id.
+   */
+  private boolean schemaIdFramed(String backupId, String topic) {
+    for (SourcePartition partition : partitions(backupId, topic)) {
+      Optional<SegmentEntry> first;
+      try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage,
+          PartitionLog.read(storage, backupId, partition).current(), SegmentFilter.ALL)) {
+        first = segments.findFirst();
+      }
+      if (first.isEmpty()) {
+        continue;
+      }
+      SegmentEntry segment = first.get();
+      int values = 0;
+      try (SegmentReader reader = SegmentReader.open(segment.key(), storage.openStream(ObjectKey.of(segment.key()),
+          ByteRange.of(0, Math.min(segment.storedBytes(), FRAMING_SAMPLE_BYTES))), null)) {
+        for (int i = 0; i < FRAMING_SAMPLE_RECORDS && reader.hasNext(); i++) {
+          byte[] value = reader.next().value();
+          if (value == null) {
+            continue;
+          }
+          if (value.length < 5 || value[0] != 0) {
+            return false;
+          }
+          values++;
+        }
+      } catch (CorruptSegmentException | StorageException e) {
+        return false; // a first block larger than the sample: nothing to tell from
+      }
+      return values > 0;
+    }
+    return false;
   }
 
   private static PartitionSummary summarize(int partition, PartitionState state) {

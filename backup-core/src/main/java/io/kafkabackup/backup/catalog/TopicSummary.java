@@ -9,8 +9,12 @@ import java.util.List;
  * @param topic its name
  * @param description its partition count and configs as backed up (null if not written yet)
  * @param partitions each backed-up partition, by number
+ * @param schemaIdFraming whether its first records' values all look like Schema Registry's wire format
+ *     (magic byte 0, a 4-byte schema id, the payload): their schema ids mean something only to a registry
+ *     that holds the same schemas
  */
-public record TopicSummary(String topic, TopicDescription description, List<PartitionSummary> partitions) {
+public record TopicSummary(String topic, TopicDescription description, List<PartitionSummary> partitions,
+    boolean schemaIdFraming) {
 
   /**
    * Records stored for the topic.
