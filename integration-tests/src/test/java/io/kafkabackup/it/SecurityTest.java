@@ -12,6 +12,7 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.SecurityRestore;
+import io.kafkabackup.backup.kafka.SecurityScope;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.model.SecuritySnapshot;
@@ -142,6 +143,13 @@ class SecurityTest {
         assertEquals(Map.of(new ClientQuotaEntity(Map.of("user", "alice")), Map.of("producer_byte_rate", 1048576.0)),
             admin.describeClientQuotas(ClientQuotaFilter.all()).entities().get(30, TimeUnit.SECONDS));
       }
+
+      // a backup that keeps none: asking for them is a usage error naming the setting
+      new BackupJob(storage, BackupOptions.builder("bare", TopicSelection.of("orders")).kafka(source.clientProperties())
+          .pollTimeout(Duration.ofMillis(100)).securityScope(SecurityScope.NONE).build()).run();
+      SelectionException none = assertThrows(SelectionException.class, () -> new SecurityRestore(storage,
+          RestoreOptions.builder("bare").kafka(target.clientProperties()).build()).plan());
+      assertTrue(none.getMessage().contains("backup.security: none"), none.getMessage());
     }
   }
 

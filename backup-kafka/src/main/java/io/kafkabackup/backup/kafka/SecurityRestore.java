@@ -1,6 +1,6 @@
 package io.kafkabackup.backup.kafka;
 
-import io.kafkabackup.backup.BackupException;
+import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.model.SecuritySnapshot;
@@ -46,11 +46,11 @@ public final class SecurityRestore {
    * What would be applied, with renames done; writes nothing.
    *
    * @return the ACLs and quotas for the target
-   * @throws BackupException if the backup kept none (written before ACLs were kept, or with scope none)
+   * @throws SelectionException if the backup kept none (written before ACLs were kept, or with scope none)
    */
   public SecuritySnapshot plan() {
     SecuritySnapshot kept = BackupJson.readIfExists(storage, BackupLayout.security(options.backupId()),
-        SecuritySnapshot.class).orElseThrow(() -> new BackupException("backup '" + options.backupId()
+        SecuritySnapshot.class).orElseThrow(() -> new SelectionException("backup '" + options.backupId()
             + "' kept no ACLs or quotas (backup.security: none, or written before they were kept)"));
     List<SecuritySnapshot.Acl> acls = kept.acls().stream().map(a -> a.resourceType().equals("TOPIC")
         && a.patternType().equals("LITERAL") && !a.resourceName().equals(ResourcePattern.WILDCARD_RESOURCE)
