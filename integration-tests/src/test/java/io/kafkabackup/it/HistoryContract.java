@@ -3,6 +3,7 @@ package io.kafkabackup.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.BackupDescription;
 import io.kafkabackup.backup.catalog.PartitionSummary;
@@ -14,12 +15,16 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.LogPolicy;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.backup.log.PartitionState;
+import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
+import io.kafkabackup.storage.ObjectKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +61,10 @@ abstract class HistoryContract extends TwoClusters {
         .mode(BackupMode.CONTINUOUS).pollTimeout(Duration.ofMillis(100))
         .segmentLimits(1024 * 1024, 40, Duration.ofMillis(300))
         .logPolicy(new LogPolicy(3, Duration.ofDays(7), null, Duration.ofMinutes(5))).build();
+    // a consumer-group snapshot from a month ago: retention by age drops it with the old records
+    ObjectKey oldSnapshot = BackupLayout.groupSnapshot("kept", now - 30 * DAY);
+    storage.put(oldSnapshot, BackupJson.write(new GroupOffsetsSnapshot(Instant.ofEpochMilli(now - 30 * DAY).toString(),
+        List.of(), Map.of())));
     BackupJob job = new BackupJob(storage, options);
     ExecutorService pool = Executors.newCachedThreadPool();
     Future<?> backup = pool.submit(job::run);
@@ -97,6 +106,8 @@ abstract class HistoryContract extends TwoClusters {
     assertEquals(List.of(), failures);
     assertTrue(reads.get() >= 2, "readers read " + reads.get() + " times");
 
+    assertTrue(!storage.exists(oldSnapshot) && !catalog.groupSnapshotKeys("kept").isEmpty(),
+        "the month-old group snapshot went, the new ones stay");
     PartitionSummary kept = catalog.describe("kept").topics().get(0).partitions().get(0);
     assertTrue(kept.startOffset() > 0 && kept.startOffset() <= OLD,
         "the month-old history went, the recent stayed: kept from " + kept.startOffset());

@@ -3,6 +3,7 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.SelectionException;
+import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.backup.model.BackupDescriptor;
@@ -12,6 +13,7 @@ import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
 import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
 import io.kafkabackup.storage.ObjectAlreadyExistsException;
+import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
@@ -405,7 +407,26 @@ public final class BackupJob {
     GroupOffsetsSnapshot snapshot = ClusterSnapshots.groupOffsets(admin, topics);
     storage.put(BackupLayout.groupSnapshot(options.backupId(), Instant.parse(snapshot.takenAt()).toEpochMilli()),
         BackupJson.write(snapshot));
+    dropOldGroupSnapshots();
     return snapshot;
+  }
+
+  /**
+   * Retention by age applies to consumer-group snapshots too (one every 5 minutes is 105,000 a year):
+   * those older than the age go, the newest is always kept.
+   */
+  private void dropOldGroupSnapshots() {
+    if (options.logPolicy().retentionAge() == null) {
+      return;
+    }
+    long cutoff = Instant.now().minus(options.logPolicy().retentionAge()).toEpochMilli();
+    List<ObjectKey> keys = new BackupCatalog(storage).groupSnapshotKeys(options.backupId());
+    List<ObjectKey> old = keys.subList(0, Math.max(0, keys.size() - 1)).stream()
+        .filter(k -> BackupLayout.groupSnapshotMillis(k).orElse(Long.MAX_VALUE) < cutoff).collect(Collectors.toList());
+    if (!old.isEmpty()) {
+      storage.deleteAll(old);
+      LOG.info("backup {}: retention dropped {} consumer-group snapshot(s)", options.backupId(), old.size());
+    }
   }
 
   /** The ACLs on the backed-up topics and their groups (or the cluster's), and the client quotas. */
