@@ -24,11 +24,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -318,7 +320,7 @@ class ManifestHistoryTest {
   }
 
   @Test
-  void droppedObjectsStayForTheDeleteDelaySoEarlierReadersFinishUndisturbed() throws InterruptedException {
+  void droppedObjectsStayForTheDeleteDelaySoEarlierReadersFinishUndisturbed() {
     long now = System.currentTimeMillis();
     PartitionLog keepAll = PartitionLog.claim(storage, "b", P, "w0", TOPIC_ID, every(10));
     List<SegmentEntry> old = commitSpans(keepAll, 0, 30, now - 30 * DAY);
@@ -334,10 +336,17 @@ class ManifestHistoryTest {
     assertEquals(old, read(storage, before.current(), SegmentFilter.ALL));
     assertTrue(old.stream().allMatch(s -> storage.exists(ObjectKey.of(s.key()))));
 
-    Thread.sleep(2100);
-    commitSpans(log, 40, 1, now); // due: a checkpoint deletes what waited
-    assertTrue(old.stream().noneMatch(s -> storage.exists(ObjectKey.of(s.key()))));
-    commitSpans(log, 41, 10, now); // the next checkpoint stops listing them
+    // once the delay is over, the next commit makes a checkpoint due, and it deletes what waited
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    int next = 40;
+    while (old.stream().anyMatch(s -> storage.exists(ObjectKey.of(s.key())))) {
+      assertTrue(System.nanoTime() < deadline, "the dropped objects were deleted after the delay");
+      commitSpans(log, next++, 1, now);
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    Instant dropped = Instant.parse(after.expired().get(0).expiredAt());
+    assertFalse(Instant.now().isBefore(dropped.plusSeconds(2)), "not before the delay");
+    commitSpans(log, next, 10, now); // the next checkpoint stops listing them
     assertTrue(PartitionLog.read(storage, "b", P).expired().isEmpty());
     BackupException e = assertThrows(BackupException.class,
         () -> read(storage, before.current(), SegmentFilter.ALL));
