@@ -35,6 +35,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -87,13 +88,16 @@ abstract class HistoryContract extends TwoClusters {
         }
       }));
     }
+    // in six batches, each backed up before the next is produced: the readers see many commits and
+    // checkpoints go by. The fourth is restored while the backup commits it: one whole state is restored.
+    List<String> restored = List.of();
     for (int batch = 0; batch < 6; batch++) {
       produce(topic, OLD + batch * (NEW / 6), NEW / 6, System.currentTimeMillis());
-      Thread.sleep(300);
+      if (batch == 3) {
+        restored = restore(topic, "during");
+      }
+      awaitBackedUp(topic, OLD + (batch + 1) * (NEW / 6));
     }
-    // A restore while the backup commits, checkpoints and drops history: it restores one whole state.
-    awaitBackedUp(topic, OLD + NEW / 6);
-    List<String> restored = restore(topic, "during");
     assertContiguous(restored);
     awaitBackedUp(topic, OLD + NEW);
     reading.set(false);
@@ -156,11 +160,12 @@ abstract class HistoryContract extends TwoClusters {
     }
   }
 
-  private void awaitBackedUp(String topic, long next) throws InterruptedException {
+  /** Polls the log, with a deadline, until the backup has committed up to {@code next}. */
+  private void awaitBackedUp(String topic, long next) {
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
     while (PartitionLog.read(storage, "kept", new SourcePartition(topic, 0)).nextOffset() < next) {
       assertTrue(System.nanoTime() < deadline, "the backup reached offset " + next);
-      Thread.sleep(100);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }
 
