@@ -192,11 +192,14 @@ public final class BackupCatalog {
     List<TopicSummary> topics = new ArrayList<>();
     for (String topic : topics(backupId)) {
       List<PartitionSummary> partitions = new ArrayList<>();
+      List<Incarnation> current = new ArrayList<>();
       for (SourcePartition partition : partitions(backupId, topic)) {
-        partitions.add(summarize(partition.partition(), PartitionLog.read(storage, backupId, partition)));
+        PartitionState state = PartitionLog.read(storage, backupId, partition);
+        partitions.add(summarize(partition.partition(), state));
+        current.add(state.current());
       }
       topics.add(new TopicSummary(topic, topicDescription(backupId, topic).orElse(null), partitions,
-          schemaIdFramed(backupId, topic)));
+          schemaIdFramed(current)));
     }
     int snapshots;
     try (Stream<ListEntry> entries = storage.list(BackupLayout.groupSnapshotsPrefix(backupId))) {
@@ -207,15 +210,14 @@ public final class BackupCatalog {
   }
 
   /**
-   * Samples the first records of the topic's lowest partition that holds any (one ranged read of its
-   * first segment): whether every value among them has Schema Registry's framing, magic byte 0 and a
-   * 4-byte schema id.
+   * Samples the first records of the lowest of a topic's partitions that holds any (their current
+   * incarnations, as {@link #describe} read them; one ranged read of its first segment): whether every
+   * value among them has Schema Registry's framing, magic byte 0 and a 4-byte schema id.
    */
-  private boolean schemaIdFramed(String backupId, String topic) {
-    for (SourcePartition partition : partitions(backupId, topic)) {
+  private boolean schemaIdFramed(List<Incarnation> partitions) {
+    for (Incarnation incarnation : partitions) {
       Optional<SegmentEntry> first;
-      try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage,
-          PartitionLog.read(storage, backupId, partition).current(), SegmentFilter.ALL)) {
+      try (Stream<SegmentEntry> segments = PartitionHistory.segments(storage, incarnation, SegmentFilter.ALL)) {
         first = segments.findFirst();
       }
       if (first.isEmpty()) {

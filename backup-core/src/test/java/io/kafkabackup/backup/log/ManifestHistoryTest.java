@@ -140,6 +140,14 @@ class ManifestHistoryTest {
     }
   }
 
+  /** Manifests stored that the state's history does not name (orphans, for prune). */
+  private long unnamedManifests(PartitionState state) {
+    Set<String> named = PartitionHistory.objects(storage, state);
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
+      return entries.filter(e -> !named.contains(e.name())).count();
+    }
+  }
+
   private static LogPolicy every(int commits) {
     return new LogPolicy(commits, null, null, Duration.ZERO);
   }
@@ -252,12 +260,7 @@ class ManifestHistoryTest {
         () -> failBefore = checkpointKey::equals, () -> failBefore = k -> false);
     PartitionState state = PartitionLog.read(storage, "b", P);
     assertEquals(all, read(storage, state.current(), SegmentFilter.ALL), "the segment commit landed, the rest holds");
-    Set<String> named = PartitionHistory.objects(storage, state);
-    long unnamedManifests;
-    try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
-      unnamedManifests = entries.filter(e -> !named.contains(e.name())).count();
-    }
-    assertEquals(1, unnamedManifests, "the manifest written before the crash is an orphan for prune");
+    assertEquals(1, unnamedManifests(state), "the manifest written before the crash is an orphan for prune");
 
     PartitionLog next = PartitionLog.claim(storage, "b", P, "w2", TOPIC_ID, every(10));
     all.addAll(commitSpans(next, 9, 20, null));
@@ -291,10 +294,7 @@ class ManifestHistoryTest {
     assertEquals(recent, read(storage, state.current(), SegmentFilter.ALL));
     assertTrue(old.stream().noneMatch(s -> storage.exists(ObjectKey.of(s.key()))), "dropped segments deleted");
     assertTrue(recent.stream().allMatch(s -> storage.exists(ObjectKey.of(s.key()))));
-    Set<String> named = PartitionHistory.objects(storage, state);
-    try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
-      assertTrue(entries.allMatch(e -> named.contains(e.name())), "dropped manifests deleted");
-    }
+    assertEquals(0, unnamedManifests(state), "dropped manifests deleted");
   }
 
   @Test
@@ -313,10 +313,7 @@ class ManifestHistoryTest {
     failDelete = k -> false;
     commitSpans(log, 19, 10, now); // the next checkpoint deletes the rest
     assertTrue(old.stream().noneMatch(s -> storage.exists(ObjectKey.of(s.key()))));
-    Set<String> named = PartitionHistory.objects(storage, PartitionLog.read(storage, "b", P));
-    try (Stream<ListEntry> entries = storage.list(BackupLayout.manifestsPrefix("b", P))) {
-      assertTrue(entries.allMatch(e -> named.contains(e.name())), "no manifest left behind");
-    }
+    assertEquals(0, unnamedManifests(PartitionLog.read(storage, "b", P)), "no manifest left behind");
   }
 
   @Test

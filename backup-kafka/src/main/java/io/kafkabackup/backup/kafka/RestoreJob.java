@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -142,10 +143,11 @@ public final class RestoreJob {
         existingTargets.add(options.targetTopic(topic));
       }
     }
-    if (!existingTargets.isEmpty()) {
-      ClusterSnapshots.await(a.describeTopics(existingTargets).allTopicNames(), "describing target topics")
-          .forEach((name, d) -> existingCounts.put(name, d.partitions().size()));
-    }
+    // Described once, with the principal's authorized operations, for the partition counts and the preflight.
+    Map<String, org.apache.kafka.clients.admin.TopicDescription> existingDescriptions = existingTargets.isEmpty()
+        ? Map.of() : ClusterSnapshots.await(a.describeTopics(existingTargets,
+            new DescribeTopicsOptions().includeAuthorizedOperations(true)).allTopicNames(), "describing target topics");
+    existingDescriptions.forEach((name, d) -> existingCounts.put(name, d.partitions().size()));
     List<RestorePlan.TopicPlan> topicPlans = new ArrayList<>();
     List<RestorePlan.PartitionPlan> partitionPlans = new ArrayList<>();
     RestorePreflight check = new RestorePreflight(a, options, clientProperties("preflight"));
@@ -211,7 +213,7 @@ public final class RestoreJob {
     // Before anything is written, every existing target is checked and every problem named at once. A
     // restore id that already restored something continues: the records in its targets are its own.
     boolean resumed = check.resumed(targetsBySource);
-    Map<String, Long> existingOffsets = check.check(existingTargetSources, !resumed);
+    Map<String, Long> existingOffsets = check.check(existingTargetSources, existingDescriptions, !resumed);
     if (!check.problems().isEmpty()) {
       throw new SelectionException("restore '" + options.restoreId() + "' cannot start:\n  - "
           + String.join("\n  - ", check.problems()));

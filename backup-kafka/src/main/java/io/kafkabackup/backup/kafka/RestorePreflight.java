@@ -15,7 +15,6 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -86,17 +85,17 @@ final class RestorePreflight {
    * Checks the existing targets.
    *
    * @param targets each existing target topic and the backed-up topic's description
+   * @param described the same topics as the target cluster describes them, with the principal's
+   *     authorized operations
    * @param checkData whether records already there are a problem (false when the restore continues)
    * @return offsets in use in each target topic (records and transaction markers)
    */
-  Map<String, Long> check(Map<String, TopicDescription> targets, boolean checkData) {
+  Map<String, Long> check(Map<String, TopicDescription> targets,
+      Map<String, org.apache.kafka.clients.admin.TopicDescription> described, boolean checkData) {
     Map<String, Long> existingOffsets = new TreeMap<>();
     if (targets.isEmpty()) {
       return existingOffsets;
     }
-    Map<String, org.apache.kafka.clients.admin.TopicDescription> described = ClusterSnapshots.await(
-        admin.describeTopics(targets.keySet(), new DescribeTopicsOptions().includeAuthorizedOperations(true))
-            .allTopicNames(), "describing target topics");
     Map<ConfigResource, Config> configs = ClusterSnapshots.await(admin.describeConfigs(targets.keySet().stream()
         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).collect(Collectors.toList())).all(),
         "reading target topic configs");
