@@ -1,20 +1,10 @@
 package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.BackupException;
-import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.SelectionException;
-import io.kafkabackup.backup.catalog.BackupCatalog;
-import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.log.SegmentEntry;
-import io.kafkabackup.backup.model.BackupDescriptor;
 import io.kafkabackup.backup.model.BackupState;
-import io.kafkabackup.backup.model.BackupStatus;
-import io.kafkabackup.backup.model.GroupOffsetsSnapshot;
-import io.kafkabackup.backup.model.SecuritySnapshot;
 import io.kafkabackup.backup.model.TopicDescription;
-import io.kafkabackup.storage.ObjectAlreadyExistsException;
-import io.kafkabackup.storage.ObjectKey;
-import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageException;
 import java.time.Duration;
@@ -81,6 +71,7 @@ public final class BackupJob {
   private final List<BackupWorker> workers = new ArrayList<>();
   private final Map<TopicPartition, String> stoppedPartitions = new ConcurrentHashMap<>();
   private final JobMetrics metrics;
+  private final BackupMetadata metadata;
   /**
    * Compresses, checksums and writes full segment blocks for every worker. Two threads per core: a
    * block's write waits on the store (a file write, a full upload buffer) while others compress.
@@ -96,9 +87,6 @@ public final class BackupJob {
   private volatile Set<String> topics;
   /** Every partition handed to a worker (or the group), so discovery hands each out once. */
   private final Set<TopicPartition> known = ConcurrentHashMap.newKeySet();
-  /** The topic ids whose shape this run has stored. */
-  private final Set<String> described = ConcurrentHashMap.newKeySet();
-  private String startedAt;
   /** Whether the backup's descriptor exists, so that its final status may be written. */
   private boolean descriptorWritten;
   /** The job's admin client, open while {@link #run()} runs; thread-safe, shared by the workers. */
@@ -114,6 +102,7 @@ public final class BackupJob {
     this.storage = storage;
     this.options = options;
     this.metrics = JobMetrics.backup(options.meterRegistry(), options.backupId(), options.perPartitionMetrics());
+    this.metadata = new BackupMetadata(storage, options, writerId);
   }
 
   /**
@@ -125,7 +114,6 @@ public final class BackupJob {
    */
   public BackupResult run() {
     long started = System.nanoTime();
-    startedAt = Instant.now().toString();
     ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "kafka-backup-" + options.backupId() + "-background");
       t.setDaemon(true);
@@ -144,13 +132,11 @@ public final class BackupJob {
         throw new SelectionException("no topic matches " + options.topics().describe());
       }
       String clusterId = ClusterSnapshots.await(admin.describeCluster().clusterId(), "describing the cluster");
-      writeDescriptor(clusterId);
+      metadata.writeDescriptor(clusterId);
       descriptorWritten = true;
-      writeStatus(BackupState.RUNNING, null, null);
-      List<TopicDescription> described = ClusterSnapshots.describeTopics(admin, topics);
-      described.forEach(this::storeDescription);
-      GroupOffsetsSnapshot groups = snapshotGroups(admin);
-      storeSecurity(admin, groups);
+      metadata.writeStatus(BackupState.RUNNING, null, null);
+      List<TopicDescription> described = metadata.describe(admin, topics);
+      metadata.storeSecurity(admin, topics, metadata.snapshotGroups(admin, topics));
       List<TopicPartition> partitions = new ArrayList<>();
       for (TopicDescription d : described) {
         for (int p = 0; p < d.partitions(); p++) {
@@ -161,11 +147,12 @@ public final class BackupJob {
       LOG.info("backup {} ({}): {} topics, {} partitions, writer {}, {} worker(s){}", options.backupId(),
           options.mode().name().toLowerCase(Locale.ROOT), topics.size(), partitions.size(), writerId,
           options.workers(), options.groupId() == null ? "" : ", group " + options.groupId());
-      background.scheduleAtFixedRate(this::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
+      background.scheduleAtFixedRate(metadata::heartbeat, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(),
           TimeUnit.MILLISECONDS);
       if (options.mode() == BackupMode.CONTINUOUS) {
         long every = options.groupSnapshotInterval().toMillis();
-        background.scheduleAtFixedRate(() -> snapshotGroupsQuietly(admin), every, every, TimeUnit.MILLISECONDS);
+        background.scheduleAtFixedRate(() -> metadata.snapshotGroupsQuietly(admin, topics), every, every,
+            TimeUnit.MILLISECONDS);
         long discover = options.discoveryInterval().toMillis();
         background.scheduleWithFixedDelay(this::discoverQuietly, discover, discover, TimeUnit.MILLISECONDS);
       }
@@ -190,7 +177,7 @@ public final class BackupJob {
         : options.mode() == BackupMode.SNAPSHOT && !stopping ? BackupState.COMPLETE : BackupState.STOPPED;
     try {
       if (descriptorWritten) { // a job that failed before its descriptor leaves nothing behind
-        writeStatus(state, Instant.now().toString(), failed == null ? null : failed.getMessage());
+        metadata.writeStatus(state, Instant.now().toString(), failed == null ? null : failed.getMessage());
       }
     } catch (StorageException e) {
       LOG.warn("backup {}: could not write the final status: {}", options.backupId(), e.getMessage());
@@ -299,33 +286,6 @@ public final class BackupJob {
     }
   }
 
-  private void writeDescriptor(String clusterId) {
-    BackupDescriptor descriptor = new BackupDescriptor(BackupDescriptor.FORMAT, options.backupId(),
-        Instant.now().toString(), options.mode().name().toLowerCase(Locale.ROOT), clusterId, options.topics().describe());
-    try {
-      storage.put(BackupLayout.descriptor(options.backupId()), BackupJson.write(descriptor), PutOptions.createOnly());
-    } catch (ObjectAlreadyExistsException e) {
-      BackupDescriptor existing = BackupJson.read(storage.get(BackupLayout.descriptor(options.backupId())),
-          BackupDescriptor.class, BackupLayout.descriptor(options.backupId()).value());
-      if (existing.sourceCluster() != null && clusterId != null && !existing.sourceCluster().equals(clusterId)) {
-        throw new BackupException("backup '" + options.backupId() + "' was taken from cluster "
-            + existing.sourceCluster() + ", not from " + clusterId + ": use another backup id");
-      }
-      LOG.info("backup {}: resuming (created {})", options.backupId(), existing.createdAt());
-    }
-  }
-
-  /**
-   * The topic's shape as the newest one, and as its incarnation's: the latest seen of that incarnation
-   * (its partitions only ever grow), so a restore of it creates every partition it held.
-   */
-  private void storeDescription(TopicDescription d) {
-    byte[] json = BackupJson.write(d);
-    storage.put(BackupLayout.topicDescription(options.backupId(), d.topic()), json);
-    storage.put(BackupLayout.incarnationDescription(options.backupId(), d.topic(), d.topicId()), json);
-    described.add(d.topicId());
-  }
-
   /**
    * A continuous backup's look for partitions added to its topics and for new topics its selection
    * matches: each is described, stored, and handed to a worker (round robin), or — under the group
@@ -364,7 +324,7 @@ public final class BackupJob {
       }
       if (!grown.isEmpty()) {
         // before the new partitions' first commits
-        ClusterSnapshots.describeTopics(admin, grown).forEach(this::storeDescription);
+        metadata.describe(admin, grown);
       }
       if (newTopics) {
         Set<String> all = new TreeSet<>(topics);
@@ -387,67 +347,6 @@ public final class BackupJob {
     } catch (RuntimeException e) {
       LOG.warn("backup {}: looking for new partitions failed, trying again in {}: {}", options.backupId(),
           options.discoveryInterval(), e.getMessage());
-    }
-  }
-
-  private void writeStatus(BackupState state, String finishedAt, String message) {
-    storage.put(BackupLayout.status(options.backupId()), BackupJson.write(new BackupStatus(state, writerId, startedAt,
-        Instant.now().toString(), finishedAt, message)));
-  }
-
-  private void heartbeat() {
-    try {
-      writeStatus(BackupState.RUNNING, null, null);
-    } catch (RuntimeException e) {
-      LOG.warn("backup {}: status heartbeat failed: {}", options.backupId(), e.getMessage());
-    }
-  }
-
-  private GroupOffsetsSnapshot snapshotGroups(Admin admin) {
-    GroupOffsetsSnapshot snapshot = ClusterSnapshots.groupOffsets(admin, topics);
-    storage.put(BackupLayout.groupSnapshot(options.backupId(), Instant.parse(snapshot.takenAt()).toEpochMilli()),
-        BackupJson.write(snapshot));
-    dropOldGroupSnapshots();
-    return snapshot;
-  }
-
-  /**
-   * Retention by age applies to consumer-group snapshots too (one every 5 minutes is 105,000 a year):
-   * those older than the age go, the newest is always kept.
-   */
-  private void dropOldGroupSnapshots() {
-    if (options.logPolicy().retentionAge() == null) {
-      return;
-    }
-    long cutoff = Instant.now().minus(options.logPolicy().retentionAge()).toEpochMilli();
-    List<ObjectKey> keys = new BackupCatalog(storage).groupSnapshotKeys(options.backupId());
-    List<ObjectKey> old = keys.subList(0, Math.max(0, keys.size() - 1)).stream()
-        .filter(k -> BackupLayout.groupSnapshotMillis(k).orElse(Long.MAX_VALUE) < cutoff).collect(Collectors.toList());
-    if (!old.isEmpty()) {
-      storage.deleteAll(old);
-      LOG.info("backup {}: retention dropped {} consumer-group snapshot(s)", options.backupId(), old.size());
-    }
-  }
-
-  /** The ACLs on the backed-up topics and their groups (or the cluster's), and the client quotas. */
-  private void storeSecurity(Admin admin, GroupOffsetsSnapshot groups) {
-    if (options.securityScope() == SecurityScope.NONE) {
-      return;
-    }
-    Set<String> groupIds = groups.groups().stream().map(GroupOffsetsSnapshot.GroupOffsets::group)
-        .collect(Collectors.toSet());
-    SecuritySnapshot security = SecurityCapture.capture(admin, options.securityScope(), topics, groupIds);
-    storage.put(BackupLayout.security(options.backupId()), BackupJson.write(security));
-    if (security.problem() != null) {
-      LOG.warn("backup {}: {}", options.backupId(), security.problem());
-    }
-  }
-
-  private void snapshotGroupsQuietly(Admin admin) {
-    try {
-      snapshotGroups(admin);
-    } catch (RuntimeException e) {
-      LOG.warn("backup {}: consumer-group snapshot failed: {}", options.backupId(), e.getMessage());
     }
   }
 
@@ -540,9 +439,7 @@ public final class BackupJob {
    * per incarnation, however many of its partitions switch.
    */
   void describeAgain(String topic, String topicId) {
-    if (!described.contains(topicId)) {
-      ClusterSnapshots.describeTopics(admin, List.of(topic)).forEach(this::storeDescription);
-    }
+    metadata.describeOnce(admin, topic, topicId);
   }
 
   /** A partition's backup stopped for good: the job fails, or goes on and reports it at the end. */

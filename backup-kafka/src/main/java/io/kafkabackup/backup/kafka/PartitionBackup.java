@@ -1,5 +1,6 @@
 package io.kafkabackup.backup.kafka;
 
+import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.format.SegmentWriter;
 import io.kafkabackup.backup.layout.BackupLayout;
@@ -124,17 +125,31 @@ final class PartitionBackup {
   }
 
   void append(List<ConsumerRecord<byte[], byte[]>> records) {
+    for (ConsumerRecord<byte[], byte[]> record : records) {
+      append(KafkaRecords.toBackup(record));
+    }
+  }
+
+  /**
+   * Appends one record to the open segment (opening one if none is), in offset order.
+   *
+   * @throws UncheckedIOException if the segment could not be written; the caller then discards the span
+   */
+  void append(BackupRecord record) {
     try {
-      for (ConsumerRecord<byte[], byte[]> record : records) {
-        if (segment == null) {
-          open(record.offset());
-        }
-        segment.append(KafkaRecords.toBackup(record));
-        lastAppended = record.offset();
+      if (segment == null) {
+        open(record.offset());
       }
+      segment.append(record);
+      lastAppended = record.offset();
     } catch (IOException e) {
       throw new UncheckedIOException("writing segment '" + segmentKey + "' failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The offset after the last record appended to the open span, or its start when none was. */
+  long nextToAppend() {
+    return lastAppended < 0 ? spanStart : lastAppended + 1;
   }
 
   /** Notes offsets that were lost before they could be read (retention moved the log start). */

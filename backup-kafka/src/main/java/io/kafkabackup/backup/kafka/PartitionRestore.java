@@ -1,16 +1,10 @@
 package io.kafkabackup.backup.kafka;
 
 import io.kafkabackup.backup.format.BackupRecord;
-import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.log.Incarnation;
-import io.kafkabackup.backup.log.PartitionHistory;
-import io.kafkabackup.backup.log.SegmentEntry;
-import io.kafkabackup.backup.log.SegmentFilter;
-import io.kafkabackup.storage.ObjectKey;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Set;
@@ -103,79 +97,64 @@ final class PartitionRestore {
    * at a segment's end, once the segment has been read to its last byte and its SHA-256 checked, and
    * once it holds at least {@link RestoreOptions#transactionRecords()} records (small segments share
    * one): so every record is produced from a single read of its segment, and a corrupt segment's
-   * records are aborted with their transaction, never committed.
+   * records are aborted with their transaction, never committed. A stop is honoured at a segment's end.
    */
   private void restore(KafkaProducer<byte[], byte[]> producer, long position) {
     RestoreOptions options = job.options();
-    SegmentFilter filter = options.segmentFilter();
-    // From the restore position on: manifests wholly before it are not even opened.
-    SegmentFilter remaining = new SegmentFilter(Math.max(filter.fromOffset(), position), filter.toOffset(),
-        filter.fromTimestamp(), filter.toTimestamp());
-    Iterator<SegmentEntry> segments = PartitionHistory.segments(job.storage(), state, remaining).iterator();
-    while (segments.hasNext() && !job.stopping()) {
-      SegmentEntry segment = segments.next();
-      if (segment.nextOffset() <= position) {
-        continue;
+    try (PartitionReplay replay = new PartitionReplay(job.storage(), options, source, state, targetPartitions,
+        position)) {
+      while (replay.hasNext()) {
+        PartitionReplay.Item item = replay.next();
+        produce(producer, item);
+        if (!item.endsSegment()) {
+          continue;
+        }
+        position = item.segmentEnd();
+        if (job.stopping()) {
+          commit(producer, position, false);
+          job.report(source, position, records, bytes, false);
+          return;
+        }
+        if (inTransaction >= options.transactionRecords() || job.throttled()
+            && System.nanoTime() - transactionStartedNanos > RestoreJob.THROTTLED_TRANSACTION.toNanos() / 3) {
+          commit(producer, position, false);
+          job.report(source, position, records, bytes, false);
+        }
       }
-      produce(producer, segment, position);
-      position = segment.nextOffset();
-      if (inTransaction >= options.transactionRecords() || job.throttled()
-          && System.nanoTime() - transactionStartedNanos > RestoreJob.THROTTLED_TRANSACTION.toNanos() / 3) {
-        commit(producer, position, false);
-        job.report(source, position, records, bytes, false);
-      }
-    }
-    if (job.stopping()) {
-      if (inTransaction > 0) {
-        commit(producer, position, false);
-        job.report(source, position, records, bytes, false);
-      }
-      return;
     }
     long end = Math.max(position, state.nextOffset());
     commit(producer, end, true);
     job.report(source, end, records, bytes, true);
   }
 
-  /** Sends a segment's selected records into the open transaction; returns once the segment is verified. */
-  private void produce(KafkaProducer<byte[], byte[]> producer, SegmentEntry segment, long position) {
-    RestoreOptions options = job.options();
-    try (SegmentReader reader = SegmentReader.open(segment.key(), job.storage().openStream(ObjectKey.of(segment.key())),
-        segment.sha256())) {
-      // hasNext() is false only after the footer and the SHA-256 checked out.
-      while (reader.hasNext()) {
-        BackupRecord record = reader.next();
-        if (record.offset() < position || !options.selects(record)) {
-          continue;
-        }
-        if (inTransaction == 0) {
-          producer.beginTransaction();
-          transactionStartedNanos = System.nanoTime();
-        }
-        long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
-        job.throttle(size);
-        int partition = options.partitionMapping().targetPartition(record, source.partition(), targetPartitions);
-        Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
-        ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(targetTopic, partition, timestamp, record.key(),
-            record.value(), KafkaRecords.headers(record));
-        NavigableSet<Long> reached = untranslated.headSet(record.offset(), true);
-        if (reached.isEmpty()) {
-          producer.send(out);
-        } else {
-          Set<Long> sourceOffsets = new TreeSet<>(reached);
-          reached.clear();
-          translationPending = true;
-          producer.send(out, (metadata, error) -> {
-            if (error == null) {
-              sourceOffsets.forEach(o -> translations.put(o, metadata.offset()));
-            }
-          });
-        }
-        records++;
-        bytes += size;
-        inTransaction++;
-      }
+  /** Sends one record into the open transaction, beginning one if none is open. */
+  private void produce(KafkaProducer<byte[], byte[]> producer, PartitionReplay.Item item) {
+    BackupRecord record = item.record();
+    if (inTransaction == 0) {
+      producer.beginTransaction();
+      transactionStartedNanos = System.nanoTime();
     }
+    long size = (record.key() == null ? 0 : record.key().length) + (record.value() == null ? 0 : record.value().length);
+    job.throttle(size);
+    Long timestamp = record.timestamp() < 0 ? null : record.timestamp();
+    ProducerRecord<byte[], byte[]> out = new ProducerRecord<>(targetTopic, item.targetPartition(), timestamp,
+        record.key(), record.value(), KafkaRecords.headers(record));
+    NavigableSet<Long> reached = untranslated.headSet(record.offset(), true);
+    if (reached.isEmpty()) {
+      producer.send(out);
+    } else {
+      Set<Long> sourceOffsets = new TreeSet<>(reached);
+      reached.clear();
+      translationPending = true;
+      producer.send(out, (metadata, error) -> {
+        if (error == null) {
+          sourceOffsets.forEach(o -> translations.put(o, metadata.offset()));
+        }
+      });
+    }
+    records++;
+    bytes += size;
+    inTransaction++;
   }
 
   /** After a failure: the open transaction's records must never become visible. */

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -118,15 +119,37 @@ public final class RestoreJob {
    */
   public RestorePlan plan() {
     try (Admin a = Admin.create(clientProperties("admin"))) {
-      return plan(a, new TreeMap<>());
+      return plan(a, new TreeMap<>(), null);
+    }
+  }
+
+  /**
+   * Prepares a restore whose records another engine produces — Kafka Connect's exactly-once source task,
+   * which reads them through {@link PartitionReplay}: plans and checks the target as {@link #plan()},
+   * deletes existing records under the {@code purge} policy, and creates the missing target topics.
+   *
+   * @param resumed tells, given the selected source partitions, whether this restore already produced
+   *     some of them (the caller's own positions say so): the records in its targets are then its own,
+   *     neither refused nor purged
+   * @return the plan, with each target topic's partition count
+   * @throws SelectionException if the target cannot take the restore, every problem named
+   */
+  public RestorePlan prepare(Predicate<Set<SourcePartition>> resumed) {
+    try (Admin a = Admin.create(clientProperties("admin"))) {
+      RestorePlan plan = plan(a, new TreeMap<>(), resumed);
+      purgeTargets(plan);
+      createTopics(a, plan);
+      return plan;
     }
   }
 
   /**
    * Plans, keeping each selected partition's chosen incarnation in {@code chosen} so a run reads every
-   * log once.
+   * log once. Whether the restore resumes is the caller's word when it has one, else read from the
+   * restore's position groups.
    */
-  private RestorePlan plan(Admin a, Map<SourcePartition, Incarnation> chosen) {
+  private RestorePlan plan(Admin a, Map<SourcePartition, Incarnation> chosen,
+      Predicate<Set<SourcePartition>> resumedByCaller) {
     BackupCatalog catalog = new BackupCatalog(storage);
     catalog.descriptor(options.backupId());
     List<String> backedUp = catalog.topics(options.backupId());
@@ -212,7 +235,8 @@ public final class RestoreJob {
     }
     // Before anything is written, every existing target is checked and every problem named at once. A
     // restore id that already restored something continues: the records in its targets are its own.
-    boolean resumed = check.resumed(targetsBySource);
+    boolean resumed = resumedByCaller != null ? resumedByCaller.test(targetsBySource.keySet())
+        : check.resumed(targetsBySource);
     Map<String, Long> existingOffsets = check.check(existingTargetSources, existingDescriptions, !resumed);
     if (!check.problems().isEmpty()) {
       throw new SelectionException("restore '" + options.restoreId() + "' cannot start:\n  - "
@@ -240,7 +264,7 @@ public final class RestoreJob {
     try (Admin a = Admin.create(clientProperties("admin"))) {
       this.admin = a;
       Map<SourcePartition, Incarnation> chosen = new TreeMap<>();
-      RestorePlan plan = plan(a, chosen);
+      RestorePlan plan = plan(a, chosen, null);
       purgeTargets(plan);
       createTopics(a, plan);
       Map<String, Set<Long>> groupOffsets = groupOffsetsBySourcePartition(chosen);

@@ -1,0 +1,181 @@
+package io.kafkabackup.connect;
+
+import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.StorageBackendProvider;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The settings both connectors share: {@code storage.*} (the same strict keys as the CLI and the library,
+ * each provider's secrets declared as {@link ConfigDef.Type#PASSWORD} so that Connect masks them in its
+ * REST API and logs) and {@code kafka.*} (the clients the engine opens itself: the admin client that
+ * reads topic ids, offsets and group offsets, and for a restore the target cluster's).
+ */
+final class ConnectorSettings {
+  static final String KAFKA_PREFIX = "kafka.";
+  static final String KAFKA_BOOTSTRAP = "kafka.bootstrap.servers";
+  /** Kafka client settings that carry secrets. */
+  private static final List<String> KAFKA_SECRETS = List.of("sasl.jaas.config", "ssl.key.password",
+      "ssl.keystore.password", "ssl.truststore.password", "ssl.keystore.key", "ssl.keystore.certificate.chain",
+      "ssl.truststore.certificates");
+  private static final String STORAGE_GROUP = "Storage";
+  private static final String KAFKA_GROUP = "Kafka clients";
+
+  private ConnectorSettings() {
+  }
+
+  /** Adds the {@code storage.*} and {@code kafka.*} keys to a connector's definition. */
+  static ConfigDef define(ConfigDef def) {
+    def.define(StorageBackends.BACKEND, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+        "The storage backend: " + String.join(", ", providerTypes()) + ".", STORAGE_GROUP, 1, ConfigDef.Width.SHORT,
+        StorageBackends.BACKEND);
+    def.define(StorageBackends.PREFIX, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
+        "A key prefix under which the backups are kept.", STORAGE_GROUP, 2, ConfigDef.Width.MEDIUM,
+        StorageBackends.PREFIX);
+    int order = 3;
+    for (StorageBackendProvider provider : StorageBackends.providers()) {
+      for (ConfigKey key : provider.configKeys()) {
+        String name = key.fullName(provider.type());
+        def.define(name, key.secret() ? ConfigDef.Type.PASSWORD : ConfigDef.Type.STRING, null,
+            key.required() ? ConfigDef.Importance.HIGH : ConfigDef.Importance.LOW, key.description(), STORAGE_GROUP,
+            order++, ConfigDef.Width.MEDIUM, name);
+      }
+    }
+    def.define(KAFKA_BOOTSTRAP, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
+        "The cluster's bootstrap servers, for the clients the connector opens itself (admin; a restore's "
+            + "target). Any other kafka.* key is passed to them without the prefix (security settings).",
+        KAFKA_GROUP, 1, ConfigDef.Width.LONG, KAFKA_BOOTSTRAP);
+    order = 2;
+    for (String secret : KAFKA_SECRETS) {
+      def.define(KAFKA_PREFIX + secret, ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.LOW,
+          "The Kafka client's " + secret + ".", KAFKA_GROUP, order++, ConfigDef.Width.LONG, KAFKA_PREFIX + secret);
+    }
+    return def;
+  }
+
+  private static List<String> providerTypes() {
+    return StorageBackends.providers().stream().map(StorageBackendProvider::type).toList();
+  }
+
+  /** The {@code storage.*} keys of a connector configuration, secrets in clear for the provider. */
+  static Map<String, String> storageConfig(Map<String, ?> parsed, Map<String, String> originals) {
+    Map<String, String> config = new TreeMap<>();
+    originals.forEach((k, v) -> {
+      if (k.startsWith("storage.") && v != null) {
+        Object value = parsed.get(k);
+        config.put(k, value instanceof Password p ? p.value() : v);
+      }
+    });
+    return config;
+  }
+
+  /** Opens the storage a connector configuration names. */
+  static StorageBackend openStorage(Map<String, String> originals) {
+    return StorageBackends.builder().config(storageConfig(Map.of(), originals)).open();
+  }
+
+  /** The client properties the {@code kafka.*} keys give. */
+  static Map<String, Object> kafkaClient(Map<String, String> originals) {
+    Map<String, Object> props = new HashMap<>();
+    originals.forEach((k, v) -> {
+      if (k.startsWith(KAFKA_PREFIX) && v != null) {
+        props.put(k.substring(KAFKA_PREFIX.length()), v);
+      }
+    });
+    return props;
+  }
+
+  /**
+   * Opens and closes the storage, turning a refusal into an error on the key it names (or on
+   * {@code storage.backend}), so that {@code PUT /connector-plugins/.../config/validate} and a connector's
+   * creation report it before any task starts.
+   */
+  static void validateStorage(Map<String, String> originals, Map<String, ConfigValue> values) {
+    try (StorageBackend storage = openStorage(originals)) {
+      storage.capabilities();
+    } catch (InvalidConfigurationException e) {
+      String key = e.configKey().orElse(StorageBackends.BACKEND);
+      values.computeIfAbsent(key, ConfigValue::new).addErrorMessage(e.getMessage());
+    } catch (RuntimeException e) {
+      values.computeIfAbsent(StorageBackends.BACKEND, ConfigValue::new)
+          .addErrorMessage("the storage could not be opened: " + e.getMessage());
+    }
+  }
+
+  /** Adds an error on a key outside the connector's own definition (a framework setting). */
+  static void require(Map<String, String> originals, Map<String, ConfigValue> values, String key, Set<String> allowed,
+      String why) {
+    String value = originals.get(key);
+    if (value == null || !allowed.contains(value.trim())) {
+      // No value on it: the framework converts values of its own keys by their type (a class, for a converter).
+      values.computeIfAbsent(key, ConfigValue::new).addErrorMessage(key + " must be " + String.join(" or ", allowed) + (value == null ? " (it is not set)"
+          : ", not '" + value + "'") + ": " + why);
+    }
+  }
+
+  /** The configuration with the definition's defaults filled in for the string keys that are unset. */
+  static Map<String, String> withDefaults(ConfigDef def, Map<String, String> props) {
+    Map<String, String> values = new HashMap<>(props);
+    def.configKeys().forEach((name, key) -> {
+      if (!values.containsKey(name) && key.hasDefault() && key.defaultValue instanceof String s) {
+        values.put(name, s);
+      }
+    });
+    return values;
+  }
+
+  /** A duration such as {@code 30s} or {@code 5m}, or the default when unset. */
+  static Duration duration(Map<String, String> originals, String key, Duration dflt) {
+    String raw = originals.get(key);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    Duration parsed = ConfigKey.parseDuration(raw.trim());
+    if (parsed == null) {
+      throw new ConfigException(key, raw, "expected a duration such as 500ms, 30s, 5m, 1h or PT30S");
+    }
+    return parsed;
+  }
+
+  /** A size such as {@code 64MiB}, or the default when unset. */
+  static Long size(Map<String, String> originals, String key, Long dflt) {
+    String raw = originals.get(key);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    Long parsed = ConfigKey.parseSize(raw.trim());
+    if (parsed == null) {
+      throw new ConfigException(key, raw, "expected a size such as 8388608, 64MiB or 1GiB");
+    }
+    return parsed;
+  }
+
+  /** A validator of {@link #duration} keys, for the connector's definition. */
+  static ConfigDef.Validator durationValidator() {
+    return (name, value) -> {
+      if (value != null) {
+        duration(Map.of(name, value.toString()), name, null);
+      }
+    };
+  }
+
+  /** A validator of {@link #size} keys, for the connector's definition. */
+  static ConfigDef.Validator sizeValidator() {
+    return (name, value) -> {
+      if (value != null) {
+        size(Map.of(name, value.toString()), name, null);
+      }
+    };
+  }
+}
