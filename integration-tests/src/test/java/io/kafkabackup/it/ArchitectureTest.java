@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * The module boundaries, checked on the compiled classes of every module on this classpath: the storage
  * API knows no provider, SDK, HTTP stack or provider kit; the kit knows no provider or SDK; providers do
  * not know each other; the backup engine, the
- * cache and the CLI reach storage only through the API; the backup format and the cache know no Kafka.
+ * cache, the CLI and the Connect plugin reach storage only through the API; the backup format and the cache
+ * know no Kafka; the connectors write and read backups only through the engine the CLI uses.
  * A violation fails {@code ./mvnw verify} naming the class and the dependency.
  */
 class ArchitectureTest {
@@ -64,6 +65,30 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
         .orShould().dependOnClassesThat().resideInAPackage("io.kafkabackup.storage.kit..")
         .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
+        .check(classes);
+  }
+
+  @Test
+  void theConnectorsReachStorageOnlyThroughTheApi() {
+    noClasses().that().resideInAPackage("io.kafkabackup.connect..")
+        .should().dependOnClassesThat().resideInAnyPackage(PROVIDERS)
+        .orShould().dependOnClassesThat().resideInAPackage("io.kafkabackup.storage.kit..")
+        .orShould().dependOnClassesThat().resideInAnyPackage(SDKS_AND_HTTP)
+        .orShould().dependOnClassesThat().resideInAnyPackage("io.kafkabackup.cli..", "io.kafkabackup.cache..")
+        .check(classes);
+  }
+
+  /** One engine: segments, commits and manifests are written and read by backup-kafka, never by a connector. */
+  @Test
+  void theConnectorsShareTheEngineOfTheCli() {
+    noClasses().that().resideInAPackage("io.kafkabackup.connect..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("io.kafkabackup.backup.format.SegmentWriter")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.kafkabackup.backup.format.SegmentReader")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.kafkabackup.backup.log.PartitionLog")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.kafkabackup.backup.log.PartitionHistory")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("io.kafkabackup.backup.log.ManifestWriter")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.kafka.clients.producer.KafkaProducer")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.kafka.clients.consumer.KafkaConsumer")
         .check(classes);
   }
 
