@@ -6,11 +6,16 @@ import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
@@ -111,6 +116,36 @@ final class ConnectorSettings {
       values.computeIfAbsent(StorageBackends.BACKEND, ConfigValue::new)
           .addErrorMessage("the storage could not be opened: " + e.getMessage());
     }
+  }
+
+  /**
+   * A connector's validation: the definition's own checks, then {@code frameworkChecks} on the settings
+   * the framework owns (converters, isolation level, transaction boundaries), then — when the definition
+   * found nothing — the translation into the engine's options and the storage's opening, each problem
+   * reported on the key it concerns.
+   *
+   * @param base the definition's result
+   * @param configs the configuration
+   * @param mainKey the key a problem of the translation is reported on when it names none
+   * @param frameworkChecks adds errors on framework keys
+   * @param translate builds the engine's options; throws {@link ConfigException} naming a key
+   */
+  static Config validate(Config base, Map<String, String> configs, String mainKey,
+      BiConsumer<Map<String, String>, Map<String, ConfigValue>> frameworkChecks,
+      Consumer<Map<String, String>> translate) {
+    Map<String, ConfigValue> values = new LinkedHashMap<>();
+    base.configValues().forEach(v -> values.put(v.name(), v));
+    boolean valid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
+    frameworkChecks.accept(configs, values);
+    if (valid) {
+      try {
+        translate.accept(configs);
+        validateStorage(configs, values);
+      } catch (ConfigException e) {
+        values.computeIfAbsent(mainKey, ConfigValue::new).addErrorMessage(e.getMessage());
+      }
+    }
+    return new Config(new ArrayList<>(values.values()));
   }
 
   /** Adds an error on a key outside the connector's own definition (a framework setting). */

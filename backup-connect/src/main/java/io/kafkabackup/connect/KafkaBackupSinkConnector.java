@@ -4,7 +4,6 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupSink;
 import io.kafkabackup.storage.StorageBackend;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +11,8 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -58,22 +54,12 @@ public final class KafkaBackupSinkConnector extends SinkConnector {
 
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
-    Map<String, ConfigValue> values = config.configValues().stream()
-        .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-    boolean valid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
-    checkRawRecords(connectorConfigs, values);
-    ConnectorSettings.require(connectorConfigs, values, "consumer.override.isolation.level", Set.of("read_committed"),
-        "a backup never stores records of aborted transactions");
-    if (valid) {
-      try {
-        BackupSinkConfig.options(connectorConfigs);
-        ConnectorSettings.validateStorage(connectorConfigs, values);
-      } catch (ConfigException e) {
-        values.computeIfAbsent(BackupSinkConfig.BACKUP_ID, ConfigValue::new).addErrorMessage(e.getMessage());
-      }
-    }
-    return new Config(new ArrayList<>(values.values()));
+    return ConnectorSettings.validate(super.validate(connectorConfigs), connectorConfigs, BackupSinkConfig.BACKUP_ID,
+        (configs, values) -> {
+          checkRawRecords(configs, values);
+          ConnectorSettings.require(configs, values, "consumer.override.isolation.level", Set.of("read_committed"),
+              "a backup never stores records of aborted transactions");
+        }, BackupSinkConfig::options);
   }
 
   /** What both connectors need: the records' bytes as Kafka holds them. */

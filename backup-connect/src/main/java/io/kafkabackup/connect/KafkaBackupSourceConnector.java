@@ -11,12 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
@@ -67,24 +64,14 @@ public final class KafkaBackupSourceConnector extends SourceConnector {
 
   @Override
   public Config validate(Map<String, String> connectorConfigs) {
-    Config config = super.validate(connectorConfigs);
-    Map<String, ConfigValue> values = config.configValues().stream()
-        .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-    boolean valid = values.values().stream().allMatch(v -> v.errorMessages().isEmpty());
-    KafkaBackupSinkConnector.checkRawRecords(connectorConfigs, values);
-    ConnectorSettings.require(connectorConfigs, values, "exactly.once.support", Set.of("required"),
-        "a restore that could repeat records is refused (the worker needs exactly.once.source.support=enabled)");
-    ConnectorSettings.require(connectorConfigs, values, "transaction.boundary", Set.of("connector"),
-        "transactions end at verified segment ends only");
-    if (valid) {
-      try {
-        RestoreSourceConfig.options(connectorConfigs);
-        ConnectorSettings.validateStorage(connectorConfigs, values);
-      } catch (ConfigException e) {
-        values.computeIfAbsent(RestoreSourceConfig.BACKUP_ID, ConfigValue::new).addErrorMessage(e.getMessage());
-      }
-    }
-    return new Config(new ArrayList<>(values.values()));
+    return ConnectorSettings.validate(super.validate(connectorConfigs), connectorConfigs,
+        RestoreSourceConfig.BACKUP_ID, (configs, values) -> {
+          KafkaBackupSinkConnector.checkRawRecords(configs, values);
+          ConnectorSettings.require(configs, values, "exactly.once.support", Set.of("required"),
+              "a restore that could repeat records is refused (the worker needs exactly.once.source.support=enabled)");
+          ConnectorSettings.require(configs, values, "transaction.boundary", Set.of("connector"),
+              "transactions end at verified segment ends only");
+        }, RestoreSourceConfig::options);
   }
 
   @Override

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,28 +113,12 @@ abstract class ConnectContract {
     return c;
   }
 
-  /** A record as a restored topic must hold it: everything but the offset. */
-  private static String content(BackupRecord r) {
-    return r.timestamp() + "/" + r.timestampKind() + "/" + hex(r.key()) + "/" + hex(r.value()) + "/"
-        + r.headers().stream().map(h -> h.key() + "=" + hex(h.value())).collect(Collectors.toList());
-  }
-
-  private static String hex(byte[] b) {
-    return b == null ? "null" : HexFormat.of().formatHex(b);
-  }
-
-  private static Map<Integer, List<String>> contents(Map<Integer, List<BackupRecord>> records) {
-    Map<Integer, List<String>> out = new HashMap<>();
-    records.forEach((p, list) -> out.put(p, list.stream().map(ConnectContract::content).collect(Collectors.toList())));
-    return out;
-  }
-
   /** The newest record of each key, in key order: what compaction keeps. */
   private static Map<Integer, List<String>> newestByKey(Map<Integer, List<BackupRecord>> records) {
     Map<Integer, List<String>> out = new HashMap<>();
     records.forEach((p, list) -> {
-      Map<String, String> newest = new java.util.TreeMap<>();
-      list.forEach(r -> newest.put(hex(r.key()), content(r)));
+      Map<String, String> newest = new TreeMap<>();
+      list.forEach(r -> newest.put(HexFormat.of().formatHex(r.key()), KafkaFixtures.content(r)));
       out.put(p, List.copyOf(newest.values()));
     });
     return out;
@@ -169,7 +154,7 @@ abstract class ConnectContract {
       ConnectCluster.await(Duration.ofSeconds(180), what, () -> actual.get().equals(expected));
     } catch (AssertionError e) {
       Map<Integer, List<String>> last = actual.get();
-      Map<Integer, String> sizes = new java.util.TreeMap<>();
+      Map<Integer, String> sizes = new TreeMap<>();
       expected.forEach((p, list) -> sizes.put(p, list.size() + " expected, " + last.getOrDefault(p, List.of()).size()
           + " restored"));
       assertEquals(expected, last, what + ": " + sizes);
@@ -217,10 +202,10 @@ abstract class ConnectContract {
       new RestoreJob(storage, RestoreOptions.builder("via-connect").restoreId("cli").topics(TopicSelection.of(plain, txn))
           .renameTopic(plain, "cli-" + plain).renameTopic(txn, "cli-" + txn).kafka(broker.clientProperties())
           .build()).run();
-      assertEquals(contents(KafkaFixtures.readCommitted(broker, plain)),
-          contents(KafkaFixtures.readCommitted(broker, "cli-" + plain)));
-      assertEquals(contents(KafkaFixtures.readCommitted(broker, txn)),
-          contents(KafkaFixtures.readCommitted(broker, "cli-" + txn)));
+      assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, plain)),
+          KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, "cli-" + plain)));
+      assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, txn)),
+          KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, "cli-" + txn)));
 
       // The source connector restores it, exactly once through a worker killed mid-restore.
       Map<String, String> renames = Map.of(plain, "r-" + plain, compacted, "r-" + compacted, txn, "r-" + txn);
@@ -230,9 +215,9 @@ abstract class ConnectContract {
       connect.kill(connect.workers().get(0));
       connect.startWorker();
       for (String topic : List.of(plain, txn)) {
-        Map<Integer, List<String>> expected = contents(KafkaFixtures.backedUp(storage, "via-connect", topic,
+        Map<Integer, List<String>> expected = KafkaFixtures.contents(KafkaFixtures.backedUp(storage, "via-connect", topic,
             topic.equals(plain) ? 12 : 3));
-        awaitEqual(expected, () -> contents(KafkaFixtures.readCommitted(broker, renames.get(topic))),
+        awaitEqual(expected, () -> KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, renames.get(topic))),
             "the restore of " + topic);
       }
       // The restored compacted topic has the backed-up configs, so the broker compacts it too: what it must
@@ -260,8 +245,8 @@ abstract class ConnectContract {
       new BackupJob(storage, BackupOptions.builder("by-cli", TopicSelection.of(topic, broken))
           .kafka(broker.clientProperties()).segmentLimits(64 * 1024, 100, Duration.ofMinutes(5)).build()).run();
       connect.put("cli-restore", source(storageConfig, "by-cli", Map.of(topic, "from-cli-" + topic), 2));
-      Map<Integer, List<String>> expected = contents(KafkaFixtures.readCommitted(broker, topic));
-      awaitEqual(expected, () -> contents(KafkaFixtures.readCommitted(broker, "from-cli-" + topic)),
+      Map<Integer, List<String>> expected = KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, topic));
+      awaitEqual(expected, () -> KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, "from-cli-" + topic)),
           "the restore of a CLI backup");
       connect.delete("cli-restore");
 

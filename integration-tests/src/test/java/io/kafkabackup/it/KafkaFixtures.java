@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -265,6 +266,23 @@ final class KafkaFixtures {
     TimestampKind kind = r.timestampType() == TimestampType.LOG_APPEND_TIME ? TimestampKind.LOG_APPEND_TIME
         : r.timestampType() == TimestampType.CREATE_TIME ? TimestampKind.CREATE_TIME : TimestampKind.NONE;
     return new BackupRecord(r.offset(), r.timestamp(), kind, r.key(), r.value(), headers);
+  }
+
+  /** A record as a restored topic must hold it: everything but the offset. */
+  static String content(BackupRecord r) {
+    return r.timestamp() + "/" + r.timestampKind() + "/" + hex(r.key()) + "/" + hex(r.value()) + "/"
+        + r.headers().stream().map(h -> h.key() + "=" + hex(h.value())).collect(Collectors.toList());
+  }
+
+  /** Each partition's records as {@link #content} gives them, in order. */
+  static Map<Integer, List<String>> contents(Map<Integer, List<BackupRecord>> records) {
+    Map<Integer, List<String>> out = new HashMap<>();
+    records.forEach((p, list) -> out.put(p, list.stream().map(KafkaFixtures::content).collect(Collectors.toList())));
+    return out;
+  }
+
+  private static String hex(byte[] b) {
+    return b == null ? "null" : HexFormat.of().formatHex(b);
   }
 
   /** A key in the PEM form OpenSSL reads and writes. */

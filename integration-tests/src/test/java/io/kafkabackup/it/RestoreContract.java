@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -59,22 +58,6 @@ abstract class RestoreContract extends TwoClusters {
     return RestoreOptions.builder(backupId).kafka(target.clientProperties()).transactionRecords(200);
   }
 
-  /** A record as the target must hold it: everything but the offset. */
-  private static String content(BackupRecord r) {
-    return r.timestamp() + "/" + r.timestampKind() + "/" + hex(r.key()) + "/" + hex(r.value()) + "/"
-        + r.headers().stream().map(h -> h.key() + "=" + hex(h.value())).collect(Collectors.toList());
-  }
-
-  private static String hex(byte[] b) {
-    return b == null ? "null" : HexFormat.of().formatHex(b);
-  }
-
-  private static Map<Integer, List<String>> contents(Map<Integer, List<BackupRecord>> records) {
-    Map<Integer, List<String>> out = new HashMap<>();
-    records.forEach((p, list) -> out.put(p, list.stream().map(RestoreContract::content).collect(Collectors.toList())));
-    return out;
-  }
-
   @Test
   void restoredRecordsEqualTheSourceFieldByFieldInRenamedTopics() {
     String plain = topic(KafkaFixtures.PLAIN);
@@ -93,10 +76,10 @@ abstract class RestoreContract extends TwoClusters {
     RestoreResult result = new RestoreJob(storage, restore("rt").renameTopic(plain, plain + "-restored")
         .renameTopic(txn, txn + "-restored").build()).run();
     assertEquals(2400 + 225, result.records());
-    assertEquals(contents(KafkaFixtures.readCommitted(source, plain)),
-        contents(KafkaFixtures.readCommitted(target, plain + "-restored")));
-    assertEquals(contents(KafkaFixtures.readCommitted(source, txn)),
-        contents(KafkaFixtures.readCommitted(target, txn + "-restored")));
+    assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(source, plain)),
+        KafkaFixtures.contents(KafkaFixtures.readCommitted(target, plain + "-restored")));
+    assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(source, txn)),
+        KafkaFixtures.contents(KafkaFixtures.readCommitted(target, txn + "-restored")));
     try (Admin admin = target.admin()) {
       String retention = admin.describeConfigs(List.of(new ConfigResource(
           ConfigResource.Type.TOPIC, plain + "-restored"))).all().get().values()
@@ -135,8 +118,8 @@ abstract class RestoreContract extends TwoClusters {
     Map<Integer, List<BackupRecord>> sourceRecords = KafkaFixtures.readCommitted(source, topic);
     Map<Integer, List<String>> expected = new HashMap<>();
     sourceRecords.forEach((p, list) -> expected.put(p, list.stream().filter(r -> r.timestamp() <= t)
-        .map(RestoreContract::content).collect(Collectors.toList())));
-    assertEquals(expected, contents(KafkaFixtures.readCommitted(target, topic + "-pit")));
+        .map(KafkaFixtures::content).collect(Collectors.toList())));
+    assertEquals(expected, KafkaFixtures.contents(KafkaFixtures.readCommitted(target, topic + "-pit")));
     long selected = timestamps.stream().filter(ts -> ts <= t).count();
     assertTrue(selected > 400 && selected < 600, "a real cut: " + selected);
   }
@@ -247,8 +230,10 @@ abstract class RestoreContract extends TwoClusters {
       while (first.size() < 2 && System.nanoTime() < deadline) {
         consumer.poll(Duration.ofMillis(200)).forEach(r -> first.putIfAbsent(r.partition(), KafkaFixtures.toBackup(r)));
       }
-      assertEquals(content(sourceRecords.get(0).get(120)), content(first.get(0)), "partition 0 starts at source 120");
-      assertEquals(content(sourceRecords.get(1).get(299)), content(first.get(1)), "partition 1 starts at source 299");
+      assertEquals(KafkaFixtures.content(sourceRecords.get(0).get(120)), KafkaFixtures.content(first.get(0)),
+          "partition 0 starts at source 120");
+      assertEquals(KafkaFixtures.content(sourceRecords.get(1).get(299)), KafkaFixtures.content(first.get(1)),
+          "partition 1 starts at source 299");
       assertTrue(!first.containsKey(2), "partition 2 is at its end");
     }
   }
