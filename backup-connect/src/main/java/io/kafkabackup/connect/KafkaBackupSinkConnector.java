@@ -123,6 +123,12 @@ public final class KafkaBackupSinkConnector extends SinkConnector {
   public void stop() {
     if (background != null) {
       background.shutdownNow();
+      try {
+        // A snapshot under way finishes with the admin client before it is closed.
+        background.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     try {
       if (sink != null) {

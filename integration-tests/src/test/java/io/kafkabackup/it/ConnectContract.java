@@ -13,6 +13,7 @@ import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.SegmentEntry;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.testkit.ConnectCluster;
 import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +62,9 @@ abstract class ConnectContract {
   @BeforeAll
   void start() throws Exception {
     broker = KafkaBroker.start();
-    connect = new ConnectCluster(broker, dir);
+    // The plugin directory and the workers' class path, as the build made them.
+    connect = new ConnectCluster(broker, dir, Path.of("..", "backup-connect-plugin", "target", "plugin").toAbsolutePath(),
+        Path.of("..", "connect-test-worker", "target", "lib").toAbsolutePath(), 512);
     connect.startWorker();
     connect.startWorker();
   }

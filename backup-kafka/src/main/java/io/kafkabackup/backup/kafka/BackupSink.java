@@ -349,13 +349,29 @@ public final class BackupSink implements AutoCloseable {
       failures.remove(tp);
       return true;
     } catch (FencedException e) {
-      LOG.info("backup {}: {}", options.backupId(), e.getMessage());
-      owned.remove(tp);
-      control.pause(tp); // another task owns it now; the rebalance that says so takes it away
+      fencedOut(tp, e);
       return false;
     } catch (UncheckedIOException | StorageException e) {
       failed(tp, e);
       return false;
+    }
+  }
+
+  /**
+   * Another writer claimed the partition (a newer task, the CLI): an expected outcome, one line at info.
+   * The partition is no longer fetched; the rebalance that gave it away takes it from this task.
+   */
+  private void fencedOut(TopicPartition tp, FencedException e) {
+    LOG.info("backup {}: {}", options.backupId(), e.getMessage());
+    PartitionBackup backup = owned.remove(tp);
+    if (backup != null) {
+      backup.discard();
+    }
+    retryAt.remove(tp);
+    try {
+      control.pause(tp);
+    } catch (RuntimeException notAssigned) {
+      // Already being revoked: nothing more is fetched for it anyway.
     }
   }
 
@@ -369,8 +385,7 @@ public final class BackupSink implements AutoCloseable {
             backup.topicId(), topicId, dropped.from(), dropped.to());
       }
     } catch (FencedException e) {
-      LOG.info("backup {}: {}", options.backupId(), e.getMessage());
-      owned.remove(tp);
+      fencedOut(tp, e);
       return;
     } catch (UncheckedIOException | StorageException e) {
       failed(tp, e);
@@ -396,9 +411,7 @@ public final class BackupSink implements AutoCloseable {
     try {
       position = backup.rollBack();
     } catch (FencedException e) {
-      LOG.info("backup {}: {}", options.backupId(), e.getMessage());
-      owned.remove(tp);
-      control.pause(tp);
+      fencedOut(tp, e);
       return;
     } catch (RuntimeException e) {
       backup.discard();

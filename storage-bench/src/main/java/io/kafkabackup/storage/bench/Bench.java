@@ -20,6 +20,7 @@ import java.util.List;
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=cache
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=codec
  * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=azure-cli
+ * ./mvnw -q -pl storage-bench -am -DskipTests package exec:java -Dexec.args=connect
  * </pre>
  *
  * <p>System properties: {@code bench.sizesMiB} (large-object sizes, default {@code 256,1024}),
@@ -68,8 +69,12 @@ public final class Bench {
         case "history":
           table = HistoryBench.run();
           break;
+        case "connect":
+          table = ConnectBench.run();
+          break;
         default:
-          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli, history");
+          throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli, history, "
+              + "connect");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

@@ -127,7 +127,8 @@ final class PipelineBench {
       throws Exception {
     if (childHeapMib() <= 0) {
       long cpu0 = cpuNanos();
-      long[] done = PipelineChild.run(fixture.backend, mode, topic, Map.of("bootstrap.servers", bootstrap));
+      long[] done = PipelineChild.run(fixture.backend, mode, topic, Map.of("bootstrap.servers", bootstrap),
+          Long.MAX_VALUE);
       return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
     }
     List<String> storage = new ArrayList<>();
@@ -142,7 +143,7 @@ final class PipelineBench {
    * @param args the child's arguments after mode, topic and bootstrap servers
    * @param payload the payload bytes the rate counts, or -1 for the child's own count
    */
-  private static Rate inChild(String mode, String topic, String bootstrap, List<String> args, long payload)
+  static Rate inChild(String mode, String topic, String bootstrap, List<String> args, long payload)
       throws Exception {
     int heapMib = childHeapMib();
     long cpu0 = cpuNanos();

@@ -13,6 +13,7 @@ import io.kafkabackup.storage.StorageBackends;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,13 +24,17 @@ import java.util.Map;
  * kind of JVM. Prints {@code ok <records> <bytes> <nanos> <process CPU nanos> <VmHWM>}.
  */
 public final class PipelineChild {
+  /** The argument that ends a backup's segments at a record count (the connect benchmark's). */
+  static final String SEGMENT_RECORDS = "backup.segment-max-records=";
+
   private PipelineChild() {
   }
 
   /**
    * Runs the job.
    *
-   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value};
+   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value} (and
+   *     {@code backup.segment-max-records=N} for a backup whose segments end at a record count);
    *     or {@code produce|consume}, the topic, the bootstrap servers, the partitions and the records
    * @throws Exception on failure (exit code non-zero)
    */
@@ -45,12 +50,17 @@ public final class PipelineChild {
       done = new long[] {r.records(), r.bytes(), r.nanos()};
     } else {
       Map<String, String> config = new HashMap<>();
+      long segmentRecords = Long.MAX_VALUE;
       for (int i = 3; i < args.length; i++) {
         int eq = args[i].indexOf('=');
-        config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        if (args[i].startsWith(SEGMENT_RECORDS)) {
+          segmentRecords = Long.parseLong(args[i].substring(eq + 1));
+        } else {
+          config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+        }
       }
       try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
-        done = run(backend, mode, topic, Map.of("bootstrap.servers", args[2]));
+        done = run(backend, mode, topic, Map.of("bootstrap.servers", args[2]), segmentRecords);
       }
     }
     long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -65,11 +75,12 @@ public final class PipelineChild {
    *
    * @return records, payload bytes as the job counts them, and the job's nanoseconds
    */
-  static long[] run(StorageBackend backend, String mode, String topic, Map<String, Object> kafka) {
+  static long[] run(StorageBackend backend, String mode, String topic, Map<String, Object> kafka,
+      long segmentRecords) {
     long t0 = System.nanoTime();
     if (mode.equals("backup")) {
       BackupResult r = new BackupJob(backend, BackupOptions.builder(topic, TopicSelection.of(topic)).kafka(kafka)
-          .build()).run();
+          .segmentLimits(64L * 1024 * 1024, segmentRecords, Duration.ofMinutes(5)).build()).run();
       return new long[] {r.records(), r.bytes(), System.nanoTime() - t0};
     }
     RestoreResult r = new RestoreJob(backend, RestoreOptions.builder(topic).kafka(kafka)

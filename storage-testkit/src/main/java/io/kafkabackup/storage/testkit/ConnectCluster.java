@@ -1,8 +1,7 @@
-package io.kafkabackup.it;
+package io.kafkabackup.storage.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,44 +26,65 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Kafka Connect workers in distributed mode — Kafka's own {@code ConnectDistributed}, each a JVM of its
- * own so a test can {@code kill -9} it — with the plugin directory the build made on {@code plugin.path},
- * driven through the REST API on loopback. The workers' class path is Kafka's connect-runtime alone: the
- * connectors come from the plugin directory only, as in production.
+ * own so a test can {@code kill -9} it — with a plugin directory on {@code plugin.path}, driven through the
+ * REST API on loopback. The workers' class path is a directory of Kafka's connect-runtime and its
+ * dependencies alone: the connectors come from the plugin directory only, as in production. Each worker's
+ * log is kept in {@code target/connect-workers}.
  */
-final class ConnectCluster implements AutoCloseable {
+public final class ConnectCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  static final Path PLUGIN_PATH = Path.of("..", "backup-connect-plugin", "target", "plugin").toAbsolutePath()
-      .normalize();
-  /** Kafka's connect-runtime and its dependencies, copied there by the connect-test-worker module. */
-  private static final Path WORKER_LIB = Path.of("..", "connect-test-worker", "target", "lib").toAbsolutePath()
-      .normalize();
-
   private final KafkaBroker broker;
   private final Path dir;
+  private final Path pluginPath;
+  private final Path workerLib;
+  private final int heapMib;
   private final String id = UUID.randomUUID().toString().substring(0, 8);
   private final List<Worker> workers = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** One worker: its process, REST port and log. */
-  record Worker(Process process, int port, Path log) {
+  /**
+   * One worker.
+   *
+   * @param process its JVM
+   * @param port its REST port on 127.0.0.1
+   * @param log its log file
+   */
+  public record Worker(Process process, int port, Path log) {
     URI uri(String path) {
       return URI.create("http://127.0.0.1:" + port + path);
     }
   }
 
-  ConnectCluster(KafkaBroker broker, Path dir) {
-    if (!Files.isDirectory(PLUGIN_PATH.resolve("kafka-backup-connect").resolve("lib"))) {
-      throw new IllegalStateException("no plugin directory at " + PLUGIN_PATH + ": build backup-connect-plugin first");
+  /**
+   * A cluster with no worker yet.
+   *
+   * @param broker the Kafka cluster the workers use
+   * @param dir where the workers' properties files go
+   * @param pluginPath the workers' {@code plugin.path}
+   * @param workerLib a directory of the jars of Kafka's connect-runtime and its dependencies
+   * @param heapMib each worker's heap
+   */
+  public ConnectCluster(KafkaBroker broker, Path dir, Path pluginPath, Path workerLib, int heapMib) {
+    if (!Files.isDirectory(pluginPath)) {
+      throw new IllegalStateException("no plugin directory at " + pluginPath + ": build backup-connect-plugin first");
     }
-    if (!Files.isDirectory(WORKER_LIB)) {
-      throw new IllegalStateException("no worker class path at " + WORKER_LIB + ": build connect-test-worker first");
+    if (!Files.isDirectory(workerLib)) {
+      throw new IllegalStateException("no worker class path at " + workerLib + ": build connect-test-worker first");
     }
     this.broker = broker;
     this.dir = dir;
+    this.pluginPath = pluginPath;
+    this.workerLib = workerLib;
+    this.heapMib = heapMib;
   }
 
-  /** Starts a worker and waits until its REST API answers. */
-  Worker startWorker() throws IOException {
+  /**
+   * Starts a worker and waits until its REST API answers.
+   *
+   * @return the worker
+   * @throws IOException if its JVM cannot be started
+   */
+  public Worker startWorker() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -78,7 +98,7 @@ final class ConnectCluster implements AutoCloseable {
     }
     p.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-    p.put("plugin.path", PLUGIN_PATH.toString());
+    p.put("plugin.path", pluginPath.toString());
     p.put("listeners", "http://127.0.0.1:" + port);
     p.put("rest.advertised.host.name", "127.0.0.1");
     p.put("rest.advertised.port", String.valueOf(port));
@@ -96,7 +116,7 @@ final class ConnectCluster implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
+    command.add("-Xmx" + heapMib + "m");
     // Coverage of the connectors: the same JaCoCo agent as this JVM (it appends to the same file at exit).
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
         .filter(a -> a.startsWith("-javaagent:") && a.contains("jacoco")).forEach(command::add);
@@ -104,7 +124,7 @@ final class ConnectCluster implements AutoCloseable {
     command.add("-Dorg.slf4j.simpleLogger.log.io.kafkabackup=info");
     command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.connect.runtime=info");
     command.add("-cp");
-    command.add(WORKER_LIB + File.separator + "*");
+    command.add(workerLib + File.separator + "*");
     command.add("org.apache.kafka.connect.cli.ConnectDistributed");
     command.add(file.toString());
     // Kept in target/ after the test, for a failure's story.
@@ -122,27 +142,48 @@ final class ConnectCluster implements AutoCloseable {
     return worker;
   }
 
-  /** {@code kill -9}: the worker gets no chance to commit, close or leave its group. */
-  void kill(Worker worker) throws InterruptedException {
+  /**
+   * {@code kill -9}: the worker gets no chance to commit, close or leave its group.
+   *
+   * @param worker the worker
+   * @throws InterruptedException if interrupted while waiting for it to exit
+   */
+  public void kill(Worker worker) throws InterruptedException {
     worker.process().destroyForcibly();
     worker.process().waitFor(30, TimeUnit.SECONDS);
     workers.remove(worker);
   }
 
-  List<Worker> workers() {
+  /**
+   * The running workers, oldest first.
+   *
+   * @return a copy
+   */
+  public List<Worker> workers() {
     return List.copyOf(workers);
   }
 
-  /** Creates or reconfigures a connector. */
-  void put(String name, Map<String, String> config) {
+  /**
+   * Creates or reconfigures a connector.
+   *
+   * @param name the connector's name
+   * @param config its configuration
+   */
+  public void put(String name, Map<String, String> config) {
     HttpResponse<String> r = send("PUT", "/connectors/" + name + "/config", config);
     if (r.statusCode() / 100 != 2) {
       throw new IllegalStateException("PUT connector " + name + ": " + r.statusCode() + " " + r.body());
     }
   }
 
-  /** Validates a configuration: the error messages by key (keys without errors left out). */
-  Map<String, List<String>> validate(String connectorClass, Map<String, String> config) {
+  /**
+   * Validates a configuration through the REST API.
+   *
+   * @param connectorClass the connector's class name
+   * @param config the configuration
+   * @return the error messages by key (keys without errors left out)
+   */
+  public Map<String, List<String>> validate(String connectorClass, Map<String, String> config) {
     HttpResponse<String> r = send("PUT", "/connector-plugins/" + connectorClass + "/config/validate", config);
     if (r.statusCode() != 200) {
       throw new IllegalStateException("validate: " + r.statusCode() + " " + r.body());
@@ -159,18 +200,34 @@ final class ConnectCluster implements AutoCloseable {
     return errors;
   }
 
-  void delete(String name) {
+  /**
+   * Deletes a connector.
+   *
+   * @param name the connector's name
+   */
+  public void delete(String name) {
     send("DELETE", "/connectors/" + name, null);
   }
 
-  /** The connector's status document. */
-  JsonNode status(String name) {
+  /**
+   * The connector's status document.
+   *
+   * @param name the connector's name
+   * @return the document, or null when the connector does not exist (yet)
+   */
+  public JsonNode status(String name) {
     HttpResponse<String> r = send("GET", "/connectors/" + name + "/status", null);
     return r.statusCode() == 200 ? read(r.body()) : null;
   }
 
-  /** Waits until the connector and {@code tasks} tasks run; fails at once naming a failed task's trace. */
-  void awaitRunning(String name, int tasks, Duration timeout) {
+  /**
+   * Waits until the connector and {@code tasks} tasks run; fails at once naming a failed task's trace.
+   *
+   * @param name the connector's name
+   * @param tasks how many tasks
+   * @param timeout how long to wait
+   */
+  public void awaitRunning(String name, int tasks, Duration timeout) {
     await(timeout, "connector " + name + " with " + tasks + " running tasks", () -> {
       JsonNode s = status(name);
       if (s == null) {
@@ -188,8 +245,14 @@ final class ConnectCluster implements AutoCloseable {
     });
   }
 
-  /** The trace of the first failed task, once one failed. */
-  String awaitFailedTask(String name, Duration timeout) {
+  /**
+   * Waits until a task of the connector fails.
+   *
+   * @param name the connector's name
+   * @param timeout how long to wait
+   * @return the failed task's trace
+   */
+  public String awaitFailedTask(String name, Duration timeout) {
     String[] trace = new String[1];
     await(timeout, "a failed task of " + name, () -> {
       JsonNode s = status(name);
@@ -251,8 +314,16 @@ final class ConnectCluster implements AutoCloseable {
     }
   }
 
-  /** Polls {@code condition} every 200 ms until it holds; fails naming {@code what} after {@code timeout}. */
-  static void await(Duration timeout, String what, BooleanSupplier condition) {
+  /**
+   * Polls {@code condition} every 200 ms until it holds. An {@link IllegalStateException} from it fails
+   * at once; other exceptions count as "not yet".
+   *
+   * @param timeout how long to wait
+   * @param what what is waited for, for the failure's message
+   * @param condition the condition
+   * @throws AssertionError naming {@code what} after {@code timeout}
+   */
+  public static void await(Duration timeout, String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     RuntimeException last = null;
     while (System.nanoTime() < deadline) {

@@ -1,0 +1,136 @@
+package io.kafkabackup.storage.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.storage.testkit.ConnectCluster;
+import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The sink connector's backup beside {@code BackupJob}'s on the same broker, data and store: a topic of
+ * ~1 KiB records is written once, backed up by {@code BackupJob} in a JVM of its own (as the pipeline
+ * benchmark runs it), then by the sink connector on one distributed Connect worker (Kafka's
+ * {@code ConnectDistributed}, the plugin directory the build made). Both end each segment at the same
+ * record count (a quarter of a partition), so the last segment of each is committed as soon as its last
+ * record is read; the connector's time runs from its creation until every partition's commit log holds
+ * the topic's end. Tasks: as many as the CLI's consumers ({@code min(partitions, min(4, cores))}).
+ *
+ * <p>System properties: {@code bench.connectMiB} (data per cell, default 256), {@code bench.connectProviders}
+ * (default {@code filesystem,s3}), {@code bench.connectWorkerHeapMiB} (default 512).
+ */
+final class ConnectBench {
+  private static final int VALUE_BYTES = 1000;
+
+  private ConnectBench() {
+  }
+
+  static String run() throws Exception {
+    long mib = Long.getLong("bench.connectMiB", 256);
+    long records = mib * 1024 * 1024 / (VALUE_BYTES + 24);
+    int heap = Integer.getInteger("bench.connectWorkerHeapMiB", 512);
+    List<String> providers = List.of(System.getProperty("bench.connectProviders", "filesystem,s3").split(","));
+    StringBuilder md = new StringBuilder("## Kafka Connect sink connector beside the CLI backup\n\n")
+        .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per cell, one KRaft broker on loopback. "
+            + "CLI: BackupJob in a JVM with -Xmx256m. Connector: one Connect worker with -Xmx%dm, tasks as many as the "
+            + "CLI's consumers. Same segment limit (a quarter of a partition's records). CPU: this process (broker, "
+            + "emulators) plus the job's JVM or the worker's, per GB of record payload.%n%n", records, mib, heap))
+        .append("| provider | partitions | tasks | CLI backup | connector backup | connector ÷ CLI "
+            + "| CPU s/GB CLI / connector |\n|---|---|---|---|---|---|---|\n");
+    Path scratch = Files.createTempDirectory("bench-connect-");
+    Path plugin = Path.of("..", "backup-connect-plugin", "target", "plugin").toAbsolutePath().normalize();
+    Path lib = Path.of("..", "connect-test-worker", "target", "lib").toAbsolutePath().normalize();
+    try (KafkaBroker broker = KafkaBroker.start();
+        ConnectCluster connect = new ConnectCluster(broker, scratch, plugin, lib, heap)) {
+      ConnectCluster.Worker worker = connect.startWorker();
+      String bootstrap = broker.bootstrapServers();
+      for (int partitions : new int[] {1, 8}) {
+        for (String provider : providers) {
+          String topic = "connect-" + provider.trim() + "-" + partitions;
+          broker.createTopic(topic, partitions, Map.of());
+          PipelineBench.produce(bootstrap, topic, partitions, records);
+          long segmentRecords = Math.max(1, records / partitions / 4);
+          int tasks = Math.min(partitions, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+          try (Fixture fixture = Fixture.open(provider.trim(), scratch)) {
+            List<String> args = new ArrayList<>();
+            fixture.config.forEach((k, v) -> args.add(k + "=" + v));
+            args.add(PipelineChild.SEGMENT_RECORDS + segmentRecords);
+            PipelineBench.Rate cli = PipelineBench.inChild("backup", topic, bootstrap, args, records * VALUE_BYTES);
+            PipelineBench.Rate sink = connector(connect, worker, fixture, bootstrap, topic, partitions, tasks,
+                segmentRecords, records);
+            String row = String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.2f | %.1f / %.1f |%n", provider.trim(),
+                partitions, tasks, cli, sink, sink.perSecond() / cli.perSecond(), cli.cpuPerGb(), sink.cpuPerGb());
+            md.append(row);
+            System.out.print(row);
+          }
+        }
+      }
+    }
+    return md.toString();
+  }
+
+  /** Creates the sink connector and times it until every partition's commit log holds the topic's end. */
+  private static PipelineBench.Rate connector(ConnectCluster connect, ConnectCluster.Worker worker, Fixture fixture,
+      String bootstrap, String topic, int partitions, int tasks, long segmentRecords, long records) {
+    String backupId = topic + "-connect";
+    Map<String, String> c = new HashMap<>(fixture.config);
+    String bytes = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    c.put("connector.class", "io.kafkabackup.connect.KafkaBackupSinkConnector");
+    c.put("tasks.max", String.valueOf(tasks));
+    c.put("topics", topic);
+    c.put("key.converter", bytes);
+    c.put("value.converter", bytes);
+    c.put("header.converter", bytes);
+    // The CLI's consumer settings.
+    c.put("consumer.override.isolation.level", "read_committed");
+    c.put("consumer.override.max.partition.fetch.bytes", String.valueOf(4 * 1024 * 1024));
+    c.put("consumer.override.fetch.max.bytes", String.valueOf(8 * 1024 * 1024));
+    c.put("kafka.bootstrap.servers", bootstrap);
+    c.put("backup.id", backupId);
+    c.put("backup.segment-max-records", String.valueOf(segmentRecords));
+    c.put("backup.segment-max-age", "1s"); // only a remainder segment (records not divisible by 4) waits for it
+    long perPartition = records / partitions;
+    long cpu0 = cpuNanos(worker);
+    long t0 = System.nanoTime();
+    connect.put(backupId, c);
+    long deadline = t0 + TimeUnit.MINUTES.toNanos(10);
+    while (!caughtUp(fixture, backupId, topic, partitions, records, perPartition)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the connector did not back " + topic + " up within 10 minutes");
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    long nanos = System.nanoTime() - t0;
+    long cpu = cpuNanos(worker) - cpu0;
+    connect.delete(backupId);
+    return new PipelineBench.Rate(records, records * VALUE_BYTES, nanos, cpu);
+  }
+
+  /** Whether every partition's committed position reached its end (round robin: an equal share, the rest first). */
+  private static boolean caughtUp(Fixture fixture, String backupId, String topic, int partitions, long records,
+      long perPartition) {
+    for (int p = 0; p < partitions; p++) {
+      long end = perPartition + (p < records % partitions ? 1 : 0);
+      if (PartitionLog.read(fixture.backend, backupId, new SourcePartition(topic, p)).nextOffset() < end) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** This process's CPU plus the worker's. */
+  private static long cpuNanos(ConnectCluster.Worker worker) {
+    long own = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return own + worker.process().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
+  }
+}
