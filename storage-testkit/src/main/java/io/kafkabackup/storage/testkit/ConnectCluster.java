@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Kafka Connect workers in distributed mode — Kafka's own {@code ConnectDistributed}, each a JVM of its
@@ -267,6 +268,29 @@ public final class ConnectCluster implements AutoCloseable {
       return false;
     });
     return trace[0];
+  }
+
+  /**
+   * Restarts the connector's failed tasks whose trace {@code restartable} accepts — what an operator (or
+   * Strimzi's {@code autoRestart}) does: Connect leaves a task that failed for good {@code FAILED}, such
+   * as an exactly-once task whose start met the leader's death (its fencing request went to the dead one).
+   *
+   * @param name the connector's name
+   * @param restartable which failures to restart, by trace
+   * @return how many tasks were restarted
+   */
+  public int restartFailedTasks(String name, Predicate<String> restartable) {
+    JsonNode s = status(name);
+    int restarted = 0;
+    if (s != null) {
+      for (JsonNode t : s.get("tasks")) {
+        if (t.get("state").asText().equals("FAILED") && restartable.test(t.get("trace").asText())) {
+          send("POST", "/connectors/" + name + "/tasks/" + t.get("id").asInt() + "/restart", null);
+          restarted++;
+        }
+      }
+    }
+    return restarted;
   }
 
   private HttpResponse<String> send(String method, String path, Object body) {
