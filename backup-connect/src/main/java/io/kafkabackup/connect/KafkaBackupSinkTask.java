@@ -8,7 +8,6 @@ import io.kafkabackup.storage.StorageBackend;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -63,14 +62,29 @@ public final class KafkaBackupSinkTask extends SinkTask {
     sink.open(partitions);
   }
 
+  /**
+   * Hands the records over partition by partition, in the order they came. A consumer's batch holds each
+   * partition's records together, so a run ends only where the partition changes.
+   */
   @Override
   public void put(Collection<SinkRecord> records) {
-    Map<TopicPartition, List<BackupRecord>> byPartition = new LinkedHashMap<>();
+    TopicPartition tp = null;
+    List<BackupRecord> run = new ArrayList<>();
     for (SinkRecord record : records) {
-      TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
-      byPartition.computeIfAbsent(tp, k -> new ArrayList<>()).add(toBackup(record));
+      String topic = record.originalTopic();
+      int partition = record.originalKafkaPartition();
+      if (tp == null || tp.partition() != partition || !tp.topic().equals(topic)) {
+        if (tp != null) {
+          sink.put(tp, run);
+          run = new ArrayList<>();
+        }
+        tp = new TopicPartition(topic, partition);
+      }
+      run.add(toBackup(record));
     }
-    byPartition.forEach(sink::put);
+    if (tp != null) {
+      sink.put(tp, run);
+    }
     sink.commitDue();
   }
 
@@ -102,7 +116,7 @@ public final class KafkaBackupSinkTask extends SinkTask {
 
   /** The record as Kafka holds it: the converters are ByteArrayConverter, so every part is bytes or null. */
   static BackupRecord toBackup(SinkRecord record) {
-    List<RecordHeader> headers = new ArrayList<>();
+    List<RecordHeader> headers = record.headers().isEmpty() ? List.of() : new ArrayList<>();
     for (Header header : record.headers()) {
       headers.add(new RecordHeader(header.key(), bytes(record, "header '" + header.key() + "'", header.value())));
     }

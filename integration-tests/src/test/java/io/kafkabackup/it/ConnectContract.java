@@ -3,6 +3,8 @@ package io.kafkabackup.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.catalog.VerifyReport;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -210,6 +213,13 @@ abstract class ConnectContract {
         ConnectCluster.await(Duration.ofSeconds(120), "the backup of " + topic + " to catch up",
             () -> KafkaFixtures.backedUp(storage, "via-connect", topic, expected.size()).equals(expected));
       }
+      // The catalog sees it like any backup: listed, described, verified, with the groups' offsets stored.
+      BackupCatalog catalog = new BackupCatalog(storage);
+      assertTrue(catalog.list().stream().anyMatch(b -> b.backupId().equals("via-connect")), "listed");
+      assertEquals(Set.of(plain, compacted, txn), Set.copyOf(catalog.topics("via-connect")));
+      VerifyReport verified = catalog.verify("via-connect");
+      assertTrue(verified.ok(), verified.toString());
+      assertTrue(!catalog.groupSnapshotKeys("via-connect").isEmpty(), "the connector stores group snapshots");
       connect.delete("backup");
 
       // The library's (and the CLI's) restore reads what the connector wrote.

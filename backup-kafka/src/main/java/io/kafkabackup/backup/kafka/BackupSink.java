@@ -103,6 +103,12 @@ public final class BackupSink implements AutoCloseable {
   /** Partitions whose span was dropped: records handed over before the rewind takes effect are ignored. */
   private final Set<TopicPartition> rewinding = new HashSet<>();
   private final Map<TopicPartition, Long> retryAt = new HashMap<>();
+  /**
+   * Partitions another writer claimed while they were still assigned here: their records are ignored
+   * until the caller assigns them again ({@link #open}), so this task never claims them back from the
+   * newer owner.
+   */
+  private final Set<TopicPartition> fenced = new HashSet<>();
   private final Map<TopicPartition, Integer> failures = new HashMap<>();
   private final ExecutorService encoder;
   private final Admin admin;
@@ -160,6 +166,7 @@ public final class BackupSink implements AutoCloseable {
    *     backup (the backup of that partition cannot go on under this id)
    */
   public void open(Collection<TopicPartition> partitions) {
+    fenced.removeAll(partitions);
     Set<String> topics = partitions.stream().map(TopicPartition::topic).collect(Collectors.toCollection(TreeSet::new));
     Map<String, String> ids = ClusterSnapshots.topicIds(admin, topics);
     Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
@@ -205,7 +212,8 @@ public final class BackupSink implements AutoCloseable {
   /**
    * Appends records of one partition, in offset order, committing a segment whenever it reaches
    * {@link BackupOptions#segmentMaxRecords()}. Records before the span's next offset (delivered again)
-   * are skipped; a partition not owned is claimed first.
+   * are skipped; a partition not owned (its topic was missing when it was assigned) is claimed first, one
+   * that another writer claimed meanwhile is not.
    *
    * @param tp the partition
    * @param records its records
@@ -213,6 +221,9 @@ public final class BackupSink implements AutoCloseable {
   public void put(TopicPartition tp, List<BackupRecord> records) {
     // A rewind takes effect before the caller's next read: these records come from the new position.
     rewinding.remove(tp);
+    if (fenced.contains(tp)) {
+      return; // the newer owner reads them
+    }
     if (!owned.containsKey(tp)) {
       open(List.of(tp));
       return; // rewound: what was handed over is read again from the claimed position
@@ -287,6 +298,7 @@ public final class BackupSink implements AutoCloseable {
       retryAt.remove(tp);
       failures.remove(tp);
       rewinding.remove(tp);
+      fenced.remove(tp);
     }
   }
 
@@ -368,6 +380,7 @@ public final class BackupSink implements AutoCloseable {
       backup.discard();
     }
     retryAt.remove(tp);
+    fenced.add(tp);
     try {
       control.pause(tp);
     } catch (RuntimeException notAssigned) {

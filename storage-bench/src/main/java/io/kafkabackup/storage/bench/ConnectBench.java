@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,10 +25,12 @@ import java.util.concurrent.locks.LockSupport;
  * {@code ConnectDistributed}, the plugin directory the build made). Both end each segment at the same
  * record count (a quarter of a partition), so the last segment of each is committed as soon as its last
  * record is read; the connector's time runs from its creation until every partition's commit log holds
- * the topic's end. Tasks: as many as the CLI's consumers ({@code min(partitions, min(4, cores))}).
+ * the topic's end (starting the connector, its tasks and their consumer group included). Tasks: as many as
+ * the CLI's consumers ({@code min(partitions, min(4, cores))}).
  *
  * <p>System properties: {@code bench.connectMiB} (data per cell, default 256), {@code bench.connectProviders}
- * (default {@code filesystem,s3}), {@code bench.connectWorkerHeapMiB} (default 512).
+ * (default {@code filesystem,s3}), {@code bench.connectWorkerHeapMiB} (default 512),
+ * {@code bench.connectWarmupMiB} (an untimed connector backup first, default 128; 0 for none).
  */
 final class ConnectBench {
   private static final int VALUE_BYTES = 1000;
@@ -42,41 +45,68 @@ final class ConnectBench {
     List<String> providers = List.of(System.getProperty("bench.connectProviders", "filesystem,s3").split(","));
     StringBuilder md = new StringBuilder("## Kafka Connect sink connector beside the CLI backup\n\n")
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per cell, one KRaft broker on loopback. "
-            + "CLI: BackupJob in a JVM with -Xmx256m. Connector: one Connect worker with -Xmx%dm, tasks as many as the "
-            + "CLI's consumers. Same segment limit (a quarter of a partition's records). CPU: this process (broker, "
+            + "CLI: BackupJob in a JVM with -Xmx256m. Connector: one Connect worker with -Xmx%dm (warmed up by an untimed "
+            + "backup), tasks as many as the CLI's consumers. Same segment limit (a quarter of a partition's records). CPU: this process (broker, "
             + "emulators) plus the job's JVM or the worker's, per GB of record payload.%n%n", records, mib, heap))
         .append("| provider | partitions | tasks | CLI backup | connector backup | connector ÷ CLI "
             + "| CPU s/GB CLI / connector |\n|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-connect-");
     Path plugin = Path.of("..", "backup-connect-plugin", "target", "plugin").toAbsolutePath().normalize();
     Path lib = Path.of("..", "connect-test-worker", "target", "lib").toAbsolutePath().normalize();
+    // One store per provider for the whole run, closed only once the worker is gone: a deleted connector's
+    // tasks stop (and write their last status) after its deletion returns.
+    Map<String, Fixture> fixtures = new LinkedHashMap<>();
+    try {
+      for (String provider : providers) {
+        fixtures.put(provider.trim(), Fixture.open(provider.trim(), scratch));
+      }
+      measure(md, fixtures, scratch, plugin, lib, heap, records);
+    } finally {
+      for (Fixture fixture : fixtures.values()) {
+        fixture.close();
+      }
+    }
+    return md.toString();
+  }
+
+  private static void measure(StringBuilder md, Map<String, Fixture> fixtures, Path scratch, Path plugin, Path lib,
+      int heap, long records) throws Exception {
     try (KafkaBroker broker = KafkaBroker.start();
         ConnectCluster connect = new ConnectCluster(broker, scratch, plugin, lib, heap)) {
       ConnectCluster.Worker worker = connect.startWorker();
       String bootstrap = broker.bootstrapServers();
+      // Untimed: the worker's first backup compiles the code of Connect's sink path and ours (each CLI job
+      // runs in a JVM of its own and pays its own warm-up inside its time, as the pipeline benchmark's do).
+      long warmup = Long.getLong("bench.connectWarmupMiB", 128) * 1024 * 1024 / (VALUE_BYTES + 24);
+      Fixture first = fixtures.values().iterator().next();
+      if (warmup > 0) {
+        broker.createTopic("connect-warmup", 2, Map.of());
+        PipelineBench.produce(bootstrap, "connect-warmup", 2, warmup);
+        connector(connect, worker, first, bootstrap, "connect-warmup", 2, 2, Math.max(1, warmup / 2 / 4), warmup);
+      }
       for (int partitions : new int[] {1, 8}) {
-        for (String provider : providers) {
-          String topic = "connect-" + provider.trim() + "-" + partitions;
+        for (Map.Entry<String, Fixture> entry : fixtures.entrySet()) {
+          String provider = entry.getKey();
+          Fixture fixture = entry.getValue();
+          String topic = "connect-" + provider + "-" + partitions;
           broker.createTopic(topic, partitions, Map.of());
           PipelineBench.produce(bootstrap, topic, partitions, records);
           long segmentRecords = Math.max(1, records / partitions / 4);
           int tasks = Math.min(partitions, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
-          try (Fixture fixture = Fixture.open(provider.trim(), scratch)) {
-            List<String> args = new ArrayList<>();
-            fixture.config.forEach((k, v) -> args.add(k + "=" + v));
-            args.add(PipelineChild.SEGMENT_RECORDS + segmentRecords);
-            PipelineBench.Rate cli = PipelineBench.inChild("backup", topic, bootstrap, args, records * VALUE_BYTES);
-            PipelineBench.Rate sink = connector(connect, worker, fixture, bootstrap, topic, partitions, tasks,
-                segmentRecords, records);
-            String row = String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.2f | %.1f / %.1f |%n", provider.trim(),
-                partitions, tasks, cli, sink, sink.perSecond() / cli.perSecond(), cli.cpuPerGb(), sink.cpuPerGb());
-            md.append(row);
-            System.out.print(row);
-          }
+          List<String> args = new ArrayList<>();
+          fixture.config.forEach((k, v) -> args.add(k + "=" + v));
+          args.add(PipelineChild.SEGMENT_RECORDS + segmentRecords);
+          PipelineBench.Rate cli = PipelineBench.inChild("backup", topic, bootstrap, args, records * VALUE_BYTES);
+          PipelineBench.Rate sink = connector(connect, worker, fixture, bootstrap, topic, partitions, tasks,
+              segmentRecords, records);
+          String row = String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.2f | %.1f / %.1f |%n",
+              provider, partitions, tasks, cli, sink, sink.perSecond() / cli.perSecond(), cli.cpuPerGb(),
+              sink.cpuPerGb());
+          md.append(row);
+          System.out.print(row);
         }
       }
     }
-    return md.toString();
   }
 
   /** Creates the sink connector and times it until every partition's commit log holds the topic's end. */
