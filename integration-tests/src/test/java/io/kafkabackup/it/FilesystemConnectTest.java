@@ -3,7 +3,6 @@ package io.kafkabackup.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 
 /** The connectors on a Connect cluster, backing up into and restoring from a local directory. */

@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,24 +52,22 @@ final class ConnectBench {
     Path scratch = Files.createTempDirectory("bench-connect-");
     Path plugin = Path.of("..", "backup-connect-plugin", "target", "plugin").toAbsolutePath().normalize();
     Path lib = Path.of("..", "connect-test-worker", "target", "lib").toAbsolutePath().normalize();
-    // One store per provider for the whole run, closed only once the worker is gone: a deleted connector's
-    // tasks stop (and write their last status) after its deletion returns.
-    Map<String, Fixture> fixtures = new LinkedHashMap<>();
+    // A fresh store for each backup (an emulator slows down as it fills, and the CLI's and the connector's
+    // backups would otherwise not write into the same conditions), closed only once the worker is gone: a
+    // deleted connector's tasks stop, and write their last status, after its deletion returns.
+    List<Fixture> fixtures = new ArrayList<>();
     try {
-      for (String provider : providers) {
-        fixtures.put(provider.trim(), Fixture.open(provider.trim(), scratch));
-      }
-      measure(md, fixtures, scratch, plugin, lib, heap, records);
+      measure(md, providers, scratch, plugin, lib, heap, records, fixtures);
     } finally {
-      for (Fixture fixture : fixtures.values()) {
+      for (Fixture fixture : fixtures) {
         fixture.close();
       }
     }
     return md.toString();
   }
 
-  private static void measure(StringBuilder md, Map<String, Fixture> fixtures, Path scratch, Path plugin, Path lib,
-      int heap, long records) throws Exception {
+  private static void measure(StringBuilder md, List<String> providers, Path scratch, Path plugin, Path lib,
+      int heap, long records, List<Fixture> fixtures) throws Exception {
     try (KafkaBroker broker = KafkaBroker.start();
         ConnectCluster connect = new ConnectCluster(broker, scratch, plugin, lib, heap)) {
       ConnectCluster.Worker worker = connect.startWorker();
@@ -78,27 +75,26 @@ final class ConnectBench {
       // Untimed: the worker's first backup compiles the code of Connect's sink path and ours (each CLI job
       // runs in a JVM of its own and pays its own warm-up inside its time, as the pipeline benchmark's do).
       long warmup = Long.getLong("bench.connectWarmupMiB", 128) * 1024 * 1024 / (VALUE_BYTES + 24);
-      Fixture first = fixtures.values().iterator().next();
       if (warmup > 0) {
+        Fixture first = open("filesystem", scratch, fixtures);
         broker.createTopic("connect-warmup", 2, Map.of());
         PipelineBench.produce(bootstrap, "connect-warmup", 2, warmup);
         connector(connect, worker, first, bootstrap, "connect-warmup", 2, 2, Math.max(1, warmup / 2 / 4), warmup);
       }
       for (int partitions : new int[] {1, 8}) {
-        for (Map.Entry<String, Fixture> entry : fixtures.entrySet()) {
-          String provider = entry.getKey();
-          Fixture fixture = entry.getValue();
+        for (String name : providers) {
+          String provider = name.trim();
           String topic = "connect-" + provider + "-" + partitions;
           broker.createTopic(topic, partitions, Map.of());
           PipelineBench.produce(bootstrap, topic, partitions, records);
           long segmentRecords = Math.max(1, records / partitions / 4);
           int tasks = Math.min(partitions, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
           List<String> args = new ArrayList<>();
-          fixture.config.forEach((k, v) -> args.add(k + "=" + v));
+          open(provider, scratch, fixtures).config.forEach((k, v) -> args.add(k + "=" + v));
           args.add(PipelineChild.SEGMENT_RECORDS + segmentRecords);
           PipelineBench.Rate cli = PipelineBench.inChild("backup", topic, bootstrap, args, records * VALUE_BYTES);
-          PipelineBench.Rate sink = connector(connect, worker, fixture, bootstrap, topic, partitions, tasks,
-              segmentRecords, records);
+          PipelineBench.Rate sink = connector(connect, worker, open(provider, scratch, fixtures), bootstrap, topic,
+              partitions, tasks, segmentRecords, records);
           String row = String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %.2f | %.1f / %.1f |%n",
               provider, partitions, tasks, cli, sink, sink.perSecond() / cli.perSecond(), cli.cpuPerGb(),
               sink.cpuPerGb());
@@ -107,6 +103,13 @@ final class ConnectBench {
         }
       }
     }
+  }
+
+  /** A fresh store, closed by the caller with the others at the end. */
+  private static Fixture open(String provider, Path scratch, List<Fixture> fixtures) throws Exception {
+    Fixture fixture = Fixture.open(provider, scratch);
+    fixtures.add(fixture);
+    return fixture;
   }
 
   /** Creates the sink connector and times it until every partition's commit log holds the topic's end. */
