@@ -6,6 +6,7 @@ import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.storage.testkit.ConnectCluster;
 import io.kafkabackup.storage.testkit.KafkaBroker;
 import java.lang.management.ManagementFactory;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import java.util.concurrent.locks.LockSupport;
  * ~1 KiB records is written once, backed up by {@code BackupJob} in a JVM of its own (as the pipeline
  * benchmark runs it), then by the sink connector on one distributed Connect worker (Kafka's
  * {@code ConnectDistributed}, the plugin directory the build made). Both end each segment at the same
- * record count (a quarter of a partition), so the last segment of each is committed as soon as its last
+ * record count (at most 32,768 records, ~32 MiB, and a divisor of a partition's share, so that no segment
+ * reaches the 64 MiB size limit first), so the last segment of each is committed as soon as its last
  * record is read; the connector's time runs from its creation until every partition's commit log holds
  * the topic's end (starting the connector, its tasks and their consumer group included). Tasks: as many as
  * the CLI's consumers ({@code min(partitions, min(4, cores))}).
@@ -45,7 +47,7 @@ final class ConnectBench {
     StringBuilder md = new StringBuilder("## Kafka Connect sink connector beside the CLI backup\n\n")
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per cell, one KRaft broker on loopback. "
             + "CLI: BackupJob in a JVM with -Xmx256m. Connector: one Connect worker with -Xmx%dm (warmed up by an untimed "
-            + "backup), tasks as many as the CLI's consumers. Same segment limit (a quarter of a partition's records). CPU: this process (broker, "
+            + "backup), tasks as many as the CLI's consumers. Same segment limit (32,768 records or a divisor of a partition's share). CPU: this process (broker, "
             + "emulators) plus the job's JVM or the worker's, per GB of record payload.%n%n", records, mib, heap))
         .append("| provider | partitions | tasks | CLI backup | connector backup | connector ÷ CLI "
             + "| CPU s/GB CLI / connector |\n|---|---|---|---|---|---|---|\n");
@@ -79,7 +81,7 @@ final class ConnectBench {
         Fixture first = open("filesystem", scratch, fixtures);
         broker.createTopic("connect-warmup", 2, Map.of());
         PipelineBench.produce(bootstrap, "connect-warmup", 2, warmup);
-        connector(connect, worker, first, bootstrap, "connect-warmup", 2, 2, Math.max(1, warmup / 2 / 4), warmup);
+        connector(connect, worker, first, bootstrap, "connect-warmup", 2, 2, segmentRecords(warmup / 2), warmup);
       }
       for (int partitions : new int[] {1, 8}) {
         for (String name : providers) {
@@ -87,7 +89,7 @@ final class ConnectBench {
           String topic = "connect-" + provider + "-" + partitions;
           broker.createTopic(topic, partitions, Map.of());
           PipelineBench.produce(bootstrap, topic, partitions, records);
-          long segmentRecords = Math.max(1, records / partitions / 4);
+          long segmentRecords = segmentRecords(records / partitions);
           int tasks = Math.min(partitions, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
           List<String> args = new ArrayList<>();
           open(provider, scratch, fixtures).config.forEach((k, v) -> args.add(k + "=" + v));
@@ -103,6 +105,14 @@ final class ConnectBench {
         }
       }
     }
+  }
+
+  /**
+   * A segment's record count that divides a partition's share: the last segment of a partition is then
+   * full, and a continuous backup (the connector) commits it at once instead of at its age.
+   */
+  private static long segmentRecords(long perPartition) {
+    return BigInteger.valueOf(perPartition).gcd(BigInteger.valueOf(32_768)).longValueExact();
   }
 
   /** A fresh store, closed by the caller with the others at the end. */
@@ -131,8 +141,8 @@ final class ConnectBench {
     c.put("kafka.bootstrap.servers", bootstrap);
     c.put("backup.id", backupId);
     c.put("backup.segment-max-records", String.valueOf(segmentRecords));
-    // The CLI's default, as in its job: ~1 KiB records make every partition's share a multiple of four, so
-    // each segment ends at its record count and none waits for its age.
+    // The CLI's default, as in its job: every segment ends at its record count (a divisor of the share) and
+    // none waits for its age.
     c.put("backup.segment-max-age", "5m");
     long perPartition = records / partitions;
     long cpu0 = cpuNanos(worker);
