@@ -16,7 +16,7 @@ import java.util.TreeMap;
 public final class CoverageTable {
   /** The modules whose code ships; test servers, kits, examples and benchmarks are not counted. */
   private static final List<String> MAIN_MODULES = List.of("storage-api", "storage-provider-kit", "storage-filesystem",
-      "storage-azure", "storage-s3", "backup-core", "backup-kafka", "ci-cache", "backup-cli");
+      "storage-azure", "storage-s3", "backup-core", "backup-kafka", "ci-cache", "backup-cli", "backup-connect");
 
   private CoverageTable() {
   }
