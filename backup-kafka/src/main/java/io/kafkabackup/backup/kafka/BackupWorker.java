@@ -460,7 +460,6 @@ final class BackupWorker implements Runnable {
     }
   }
 
-  /** Rolls a partition back to its committed position and pauses it for a growing back-off. */
   /**
    * Drops a partition's uncommitted span after a failure and pauses it for a growing back-off; when it
    * is due, {@link #resumeDue()} reads its log again and goes on from the committed position. A snapshot
