@@ -19,7 +19,6 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * The settings both connectors share: {@code storage.*} (the same strict keys as the CLI and the library,
@@ -73,21 +72,18 @@ final class ConnectorSettings {
     return StorageBackends.providers().stream().map(StorageBackendProvider::type).toList();
   }
 
-  /** The {@code storage.*} keys of a connector configuration, secrets in clear for the provider. */
-  static Map<String, String> storageConfig(Map<String, ?> parsed, Map<String, String> originals) {
+  /**
+   * Opens the storage a connector configuration names: its {@code storage.*} keys, as given (the raw
+   * configuration holds secrets in clear; only Connect's parsed form masks them).
+   */
+  static StorageBackend openStorage(Map<String, String> originals) {
     Map<String, String> config = new TreeMap<>();
     originals.forEach((k, v) -> {
       if (k.startsWith("storage.") && v != null) {
-        Object value = parsed.get(k);
-        config.put(k, value instanceof Password p ? p.value() : v);
+        config.put(k, v);
       }
     });
-    return config;
-  }
-
-  /** Opens the storage a connector configuration names. */
-  static StorageBackend openStorage(Map<String, String> originals) {
-    return StorageBackends.builder().config(storageConfig(Map.of(), originals)).open();
+    return StorageBackends.builder().config(config).open();
   }
 
   /** The client properties the {@code kafka.*} keys give. */
