@@ -189,7 +189,10 @@ public final class SegmentWriter {
    * @return an upper estimate of the segment's size
    */
   public long estimatedBytes() {
-    return storedBytes.get() + pendingBytes.get() + block.size;
+    // Pending first: a block's writer adds its bytes to storedBytes before it takes its bound off
+    // pendingBytes, so a block written between the two reads is counted (twice at worst, never not).
+    long pending = pendingBytes.get();
+    return pending + storedBytes.get() + block.size;
   }
 
   /**
