@@ -34,6 +34,11 @@ import java.util.zip.CRC32C;
  * only after it checked out: a caller that must not act on any record of a corrupt segment holds back
  * what it does with the records until then (the restore keeps them in an open Kafka transaction), or
  * reads the segment once with {@link #verify} first.
+ *
+ * <p>An encrypted segment (format version 2) is decrypted with the data key that {@link DataKeys}
+ * resolves from its header; a block whose tag fails (tampered, swapped, reordered, or from another
+ * segment) is corrupt. Without keys it cannot be read, only {@linkplain #verify verified} for its
+ * structure: CRCs, the footer's counts and the SHA-256, not its records.
  */
 public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   private final String name;
@@ -42,11 +47,15 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   private final MessageDigest sha256;
   private final String expectedSha256;
   private final Codec codec;
+  /** Decrypts the blocks; null for a plain segment or when only its structure is checked. */
+  private final SegmentCipher cipher;
+  private final boolean encrypted;
+  private final String dataKeyId;
   private final ArrayDeque<BackupRecord> pending = new ArrayDeque<>();
   private SegmentSummary summary;
   private long records;
   private long uncompressed;
-  private long stored = SegmentFormat.HEADER_BYTES;
+  private long stored;
   private int blocks;
   private long first = -1;
   private long last = -1;
@@ -56,7 +65,7 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
   private byte[] storedBlock = new byte[0];
   private byte[] plainBlock = new byte[0];
 
-  private SegmentReader(String name, InputStream source, String expectedSha256) {
+  private SegmentReader(String name, InputStream source, String expectedSha256, DataKeys keys, boolean structureOnly) {
     this.name = name;
     this.source = source;
     this.expectedSha256 = expectedSha256;
@@ -71,15 +80,42 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
     if (!Arrays.equals(Arrays.copyOf(header, 4), SegmentFormat.MAGIC)) {
       throw corrupt("not a segment (magic is not KBSG)");
     }
-    if (header[4] != SegmentFormat.VERSION) {
-      throw corrupt("format version " + header[4] + " is not supported (this reader knows version "
-          + SegmentFormat.VERSION + ")");
+    if (header[4] != SegmentFormat.VERSION && header[4] != SegmentFormat.VERSION_ENCRYPTED) {
+      throw corrupt("format version " + header[4] + " is not supported (this reader knows versions "
+          + SegmentFormat.VERSION + " and " + SegmentFormat.VERSION_ENCRYPTED + ")");
     }
     try {
       this.codec = Codec.ofCode(header[5]);
     } catch (IllegalArgumentException e) {
       throw corrupt(e.getMessage());
     }
+    this.encrypted = header[4] == SegmentFormat.VERSION_ENCRYPTED;
+    if (!encrypted) {
+      stored = SegmentFormat.HEADER_BYTES;
+      dataKeyId = null;
+      cipher = null;
+      return;
+    }
+    byte[] keyId = new byte[DataKey.ID_BYTES];
+    readFully(keyId, "header's data key id");
+    stored = SegmentFormat.ENCRYPTED_HEADER_BYTES;
+    byte[] fullHeader = Arrays.copyOf(header, SegmentFormat.ENCRYPTED_HEADER_BYTES);
+    System.arraycopy(keyId, 0, fullHeader, SegmentFormat.HEADER_BYTES, DataKey.ID_BYTES);
+    dataKeyId = HexFormat.of().formatHex(keyId);
+    if (structureOnly && keys == null) {
+      cipher = null;
+      return;
+    }
+    if (keys == null) {
+      throw new SegmentKeyException(name, "it is encrypted (data key " + dataKeyId
+          + ") and no key-encryption key is configured", null);
+    }
+    DataKey key = keys.resolve(name, keyId);
+    if (!Arrays.equals(key.id(), keyId)) {
+      throw new SegmentKeyException(name, "its key object holds data key " + key.idHex() + ", its header names "
+          + dataKeyId, null);
+    }
+    cipher = new SegmentCipher(key, fullHeader);
   }
 
   /**
@@ -92,7 +128,37 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
    * @throws CorruptSegmentException if the header is wrong
    */
   public static SegmentReader open(String name, InputStream in, String expectedSha256) {
-    return new SegmentReader(name, in, expectedSha256);
+    return open(name, in, expectedSha256, null);
+  }
+
+  /**
+   * Opens a segment for reading, plain or encrypted; the header is read and checked now, and an
+   * encrypted segment's data key resolved.
+   *
+   * @param name the segment's name for error messages (its object key)
+   * @param in its bytes; closed by {@link #close()}, or here if opening fails
+   * @param expectedSha256 the hex SHA-256 recorded at commit, or {@code null} not to check it
+   * @param keys resolves an encrypted segment's data key; null if no key-encryption key is configured
+   * @return the reader
+   * @throws CorruptSegmentException if the header is wrong
+   * @throws SegmentKeyException if the segment is encrypted and its data key cannot be had
+   */
+  public static SegmentReader open(String name, InputStream in, String expectedSha256, DataKeys keys) {
+    return create(name, in, expectedSha256, keys, false);
+  }
+
+  private static SegmentReader create(String name, InputStream in, String expectedSha256, DataKeys keys,
+      boolean structureOnly) {
+    try {
+      return new SegmentReader(name, in, expectedSha256, keys, structureOnly);
+    } catch (RuntimeException e) {
+      try {
+        in.close();
+      } catch (IOException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
   }
 
   /**
@@ -105,7 +171,25 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
    * @throws CorruptSegmentException on any mismatch
    */
   public static SegmentSummary verify(String name, InputStream in, String expectedSha256) {
-    try (SegmentReader reader = open(name, in, expectedSha256)) {
+    return verify(name, in, expectedSha256, null);
+  }
+
+  /**
+   * Reads a whole segment and checks it, without handing out its records. An encrypted segment is
+   * decrypted and checked whole when {@code keys} is given; without keys only its structure is checked
+   * (every block's CRC32C, the footer's CRC32C, block and record counts and sizes, and the SHA-256), and
+   * the summary's offsets and timestamps are the footer's, unchecked.
+   *
+   * @param name the segment's name for error messages
+   * @param in its bytes; closed here
+   * @param expectedSha256 the hex SHA-256 recorded at commit, or {@code null}
+   * @param keys resolves an encrypted segment's data key, or null to check its structure only
+   * @return the summary read from the footer
+   * @throws CorruptSegmentException on any mismatch
+   * @throws SegmentKeyException if keys are given and the segment's data key cannot be had
+   */
+  public static SegmentSummary verify(String name, InputStream in, String expectedSha256, DataKeys keys) {
+    try (SegmentReader reader = create(name, in, expectedSha256, keys, true)) {
       while (reader.hasNext()) {
         reader.next();
       }
@@ -186,11 +270,27 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
     if ((int) actual.getValue() != crc) {
       throw corrupt("block " + blocks + " at byte " + blockStart + " fails its CRC32C check");
     }
+    if (encrypted && cipher == null) {
+      // Structure only: the records are sealed; their count and size are the block header's.
+      records += count;
+      uncompressed += length;
+      blocks++;
+      return;
+    }
+    int compressedLength = storedLength;
+    if (cipher != null) {
+      compressedLength = storedLength < SegmentCipher.TAG_BYTES ? -1
+          : cipher.open(storedBlock, storedLength, blocks, count, length);
+      if (compressedLength < 0) {
+        throw corrupt("block " + blocks + " at byte " + blockStart + " fails its authentication tag under data key "
+            + dataKeyId + " (tampered, moved or swapped)");
+      }
+    }
     if (plainBlock.length < length) {
       plainBlock = new byte[length];
     }
     try {
-      codec.decompress(storedBlock, storedLength, plainBlock, length);
+      codec.decompress(storedBlock, compressedLength, plainBlock, length);
     } catch (IllegalArgumentException e) {
       throw corrupt("block " + blocks + " at byte " + blockStart + ": " + e.getMessage());
     }
@@ -249,9 +349,11 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
     long uncompressedBytes = readLong("footer");
     int blockCount = readInt("footer");
     int crc = readInt("footer checksum");
+    byte[] tag = new byte[encrypted ? SegmentCipher.TAG_BYTES : 0];
+    readFully(tag, "footer tag");
     byte[] end = new byte[SegmentFormat.END_MAGIC.length];
     readFully(end, "end marker");
-    stored += SegmentFormat.FOOTER_BODY_BYTES + 4 + end.length;
+    stored += SegmentFormat.FOOTER_BODY_BYTES + 4 + tag.length + end.length;
     ByteBuffer body = ByteBuffer.allocate(SegmentFormat.FOOTER_BODY_BYTES);
     body.put((byte) SegmentFormat.FOOTER).putLong(firstOffset).putLong(lastOffset).putLong(recordCount)
         .putLong(minTimestamp).putLong(maxTimestamp).putLong(uncompressedBytes).putInt(blockCount);
@@ -263,10 +365,15 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
     if (!Arrays.equals(end, SegmentFormat.END_MAGIC)) {
       throw corrupt("the end marker is missing");
     }
+    if (cipher != null && !MessageDigest.isEqual(tag, cipher.footerTag(body.array(), SegmentFormat.FOOTER_BODY_BYTES))) {
+      throw corrupt("the footer fails its authentication tag under data key " + dataKeyId + " (tampered or cut short)");
+    }
+    boolean recordsRead = cipher != null || !encrypted;
     long expectMin = records == 0 ? -1 : minTs;
     long expectMax = records == 0 ? -1 : maxTs;
-    if (firstOffset != first || lastOffset != last || recordCount != records || minTimestamp != expectMin
-        || maxTimestamp != expectMax || uncompressedBytes != uncompressed || blockCount != blocks) {
+    boolean figuresMatch = !recordsRead || firstOffset == first && lastOffset == last && minTimestamp == expectMin
+        && maxTimestamp == expectMax;
+    if (!figuresMatch || recordCount != records || uncompressedBytes != uncompressed || blockCount != blocks) {
       throw corrupt("the footer does not match the blocks read");
     }
     try {
@@ -281,7 +388,7 @@ public final class SegmentReader implements Iterator<BackupRecord>, Closeable {
       throw corrupt("its SHA-256 is " + sha + ", the commit recorded " + expectedSha256);
     }
     summary = new SegmentSummary(codec, firstOffset, lastOffset, recordCount, minTimestamp, maxTimestamp,
-        uncompressedBytes, stored, blockCount, sha);
+        uncompressedBytes, stored, blockCount, sha, encrypted);
   }
 
   private int readByte(String what) {

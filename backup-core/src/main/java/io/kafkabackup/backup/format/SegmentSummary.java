@@ -14,8 +14,9 @@ package io.kafkabackup.backup.format;
  * @param storedBytes the size of the segment object
  * @param blockCount how many blocks it has
  * @param sha256 the lowercase hex SHA-256 of the whole object
+ * @param encrypted whether its blocks are encrypted under a data key (format version 2)
  */
 public record SegmentSummary(
     Codec codec, long firstOffset, long lastOffset, long recordCount, long minTimestamp, long maxTimestamp,
-    long uncompressedBytes, long storedBytes, int blockCount, String sha256) {
+    long uncompressedBytes, long storedBytes, int blockCount, String sha256, boolean encrypted) {
 }

@@ -33,6 +33,9 @@ import java.util.zip.CRC32C;
  * {@value #BLOCKS_IN_FLIGHT} blocks of one segment wait for the encoder; {@link #append} blocks beyond
  * that. Without an executor everything happens on the caller's thread.
  *
+ * <p>Given a {@link DataKey}, the segment is written in format version 2: each compressed block is
+ * encrypted with AES-256-GCM and the footer carries a tag (see {@link SegmentCipher}).
+ *
  * <p>Offsets must increase. One thread appends and finishes. The writer does not close the output:
  * the caller commits it after {@link #finish()}, or calls {@link #abandon()} before aborting it.
  */
@@ -53,6 +56,9 @@ public final class SegmentWriter {
   private final int blockBytes;
   private final Executor encoder;
   private final MessageDigest sha256;
+  /** Encrypts blocks and tags the footer; null for a plain segment. */
+  private final SegmentCipher cipher;
+  private final int tagBytes;
   private final Semaphore inFlight = new Semaphore(BLOCKS_IN_FLIGHT);
   /** Plain blocks and stored-block buffers given back by the encoder, so a segment allocates a few only. */
   private final ConcurrentLinkedQueue<BlockBuffer> spareBlocks = new ConcurrentLinkedQueue<>();
@@ -98,6 +104,22 @@ public final class SegmentWriter {
    * @throws IOException if the header cannot be written
    */
   public SegmentWriter(OutputStream out, Codec codec, int level, int blockBytes, Executor encoder) throws IOException {
+    this(out, codec, level, blockBytes, encoder, null);
+  }
+
+  /**
+   * Starts a segment by writing its header, encrypted under a data key if one is given.
+   *
+   * @param out where the segment's bytes go
+   * @param codec how blocks are compressed
+   * @param level the zstd level (ignored by the other codecs)
+   * @param blockBytes the uncompressed size at which a block is written
+   * @param encoder where full blocks are compressed and written (shared by segments; not shut down here)
+   * @param dataKey the segment's data key, or null for a plain segment (format version 1)
+   * @throws IOException if the header cannot be written
+   */
+  public SegmentWriter(OutputStream out, Codec codec, int level, int blockBytes, Executor encoder, DataKey dataKey)
+      throws IOException {
     if (blockBytes <= 0) {
       throw new IllegalArgumentException("blockBytes must be > 0: " + blockBytes);
     }
@@ -112,9 +134,16 @@ public final class SegmentWriter {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }
     this.block = new BlockBuffer(Math.min(blockBytes, 64 * 1024), blockBytes);
-    ByteBuffer header = ByteBuffer.allocate(SegmentFormat.HEADER_BYTES);
-    header.put(SegmentFormat.MAGIC).put((byte) SegmentFormat.VERSION).put((byte) codec.code()).putShort((short) 0);
-    emit(header.array(), SegmentFormat.HEADER_BYTES);
+    int headerBytes = dataKey == null ? SegmentFormat.HEADER_BYTES : SegmentFormat.ENCRYPTED_HEADER_BYTES;
+    ByteBuffer header = ByteBuffer.allocate(headerBytes);
+    header.put(SegmentFormat.MAGIC).put((byte) (dataKey == null ? SegmentFormat.VERSION : SegmentFormat.VERSION_ENCRYPTED))
+        .put((byte) codec.code()).putShort((short) 0);
+    if (dataKey != null) {
+      header.put(dataKey.id());
+    }
+    this.cipher = dataKey == null ? null : new SegmentCipher(dataKey, header.array());
+    this.tagBytes = dataKey == null ? 0 : SegmentCipher.TAG_BYTES;
+    emit(header.array(), headerBytes);
   }
 
   /**
@@ -212,15 +241,19 @@ public final class SegmentWriter {
     awaitWritten();
     long minTs = recordCount == 0 ? -1 : minTimestamp;
     long maxTs = recordCount == 0 ? -1 : maxTimestamp;
-    ByteBuffer footer = ByteBuffer.allocate(SegmentFormat.FOOTER_BODY_BYTES + 4 + SegmentFormat.END_MAGIC.length);
+    ByteBuffer footer = ByteBuffer.allocate(SegmentFormat.FOOTER_BODY_BYTES + 4 + tagBytes + SegmentFormat.END_MAGIC.length);
     footer.put((byte) SegmentFormat.FOOTER).putLong(firstOffset).putLong(lastOffset).putLong(recordCount)
         .putLong(minTs).putLong(maxTs).putLong(uncompressedBytes).putInt(blockCount);
     CRC32C crc = new CRC32C();
     crc.update(footer.array(), 0, SegmentFormat.FOOTER_BODY_BYTES);
-    footer.putInt((int) crc.getValue()).put(SegmentFormat.END_MAGIC);
+    footer.putInt((int) crc.getValue());
+    if (cipher != null) {
+      footer.put(cipher.footerTag(footer.array(), SegmentFormat.FOOTER_BODY_BYTES));
+    }
+    footer.put(SegmentFormat.END_MAGIC);
     emit(footer.array(), footer.capacity());
     return new SegmentSummary(codec, firstOffset, lastOffset, recordCount, minTs, maxTs, uncompressedBytes,
-        storedBytes.get(), blockCount, HexFormat.of().formatHex(sha256.digest()));
+        storedBytes.get(), blockCount, HexFormat.of().formatHex(sha256.digest()), cipher != null);
   }
 
   /**
@@ -249,16 +282,17 @@ public final class SegmentWriter {
     BlockBuffer plain = block;
     int records = blockRecords;
     int length = plain.size;
+    long index = blockCount;
     uncompressedBytes += length;
     blockCount++;
     blockRecords = 0;
-    int bound = BLOCK_HEADER_BYTES + codec.maxCompressedLength(length);
+    int bound = BLOCK_HEADER_BYTES + codec.maxCompressedLength(length) + tagBytes;
     pendingBytes.addAndGet(bound);
     BlockBuffer next = spareBlocks.poll();
     block = next != null ? next : new BlockBuffer(blockBytes, blockBytes);
     CompletableFuture<StoredBlock> encoded;
     try {
-      encoded = CompletableFuture.supplyAsync(() -> encode(plain, records), encoder);
+      encoded = CompletableFuture.supplyAsync(() -> encode(plain, records, index), encoder);
     } catch (RuntimeException e) {
       // A rejected hand-over (the encoder shut down) fails this block; earlier ones still complete.
       encoded = CompletableFuture.failedFuture(e);
@@ -271,14 +305,17 @@ public final class SegmentWriter {
     failIfWriteFailed();
   }
 
-  /** Compresses a block and checksums it; runs on the encoder, several blocks at once. */
-  private StoredBlock encode(BlockBuffer plain, int records) {
-    int bound = codec.maxCompressedLength(plain.size);
+  /** Compresses a block, encrypts it if the segment is, and checksums it; runs on the encoder, several blocks at once. */
+  private StoredBlock encode(BlockBuffer plain, int records, long index) {
+    int bound = codec.maxCompressedLength(plain.size) + tagBytes;
     byte[] stored = spareStored.poll();
     if (stored == null || stored.length < bound) {
       stored = new byte[bound];
     }
     int length = abandoned ? 0 : codec.compress(plain.buf, plain.size, level, stored);
+    if (cipher != null && !abandoned) {
+      length = cipher.seal(stored, length, index, records, plain.size);
+    }
     CRC32C crc = new CRC32C();
     crc.update(stored, 0, length);
     return new StoredBlock(plain, records, stored, length, (int) crc.getValue());
