@@ -10,6 +10,7 @@ import io.kafkabackup.backup.kafka.SecurityScope;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.log.LogPolicy;
 import io.kafkabackup.backup.model.BackupState;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -112,8 +113,9 @@ final class BackupCommand extends CliCommand {
     if (registry != null) {
       b.meterRegistry(registry).perPartitionMetrics(service.perPartition());
     }
-    BackupOptions options = b.build();
-    try (StorageBackend storage = ctx.openStorage(registry)) {
+    try (StorageBackend storage = ctx.openStorage(registry);
+        KeyWrapper kek = ctx.openKeyWrapper()) {
+      BackupOptions options = b.encryption(kek).build();
       BackupJob job = new BackupJob(storage, options);
       ServiceEndpoint endpoint = service == null ? null
           : service.start(registry, () -> job.health(service.readyStorageWindow()));

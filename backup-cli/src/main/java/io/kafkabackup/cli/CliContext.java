@@ -1,12 +1,15 @@
 package io.kafkabackup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.KeyWrapperProvider;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.Locale;
@@ -68,6 +71,20 @@ final class CliContext {
     }
   }
 
+  /**
+   * Opens the key-encryption key service that {@code storage.encryption.*} configures; a bad setting is a
+   * configuration error naming the key.
+   *
+   * @return the service, which the caller closes, or null when encryption is not configured
+   */
+  KeyWrapper openKeyWrapper() {
+    try {
+      return KeyWrappers.open(storageConfig(), env, CliContext.class.getClassLoader()).orElse(null);
+    } catch (InvalidConfigurationException e) {
+      throw file.error(e.configKey().orElse("storage.encryption"), e.getMessage());
+    }
+  }
+
   /** Kafka client properties from the file (nested keys joined with dots) and {@code -X}, flags last. */
   Map<String, Object> kafkaConfig() {
     return kafkaConfig(null);
@@ -114,6 +131,13 @@ final class CliContext {
       for (ConfigKey key : provider.configKeys()) {
         if (key.secret()) {
           secretKeys.add(key.fullName(provider.type()));
+        }
+      }
+    }
+    for (KeyWrapperProvider provider : KeyWrappers.providers(CliContext.class.getClassLoader())) {
+      for (ConfigKey key : provider.configKeys()) {
+        if (key.secret()) {
+          secretKeys.add(key.fullName("encryption." + provider.type()));
         }
       }
     }

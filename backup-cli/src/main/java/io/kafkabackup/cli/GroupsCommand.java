@@ -24,7 +24,7 @@ final class GroupsCommand {
     @Override
     public Integer call() {
       CliContext ctx = context();
-      RestoreOptions options = settings.build(ctx);
+      RestoreOptions options = settings.build(ctx, null); // group offsets read no segment: no key needed
       try (StorageBackend storage = ctx.openStorage()) {
         GroupOffsetsRestore groups = new GroupOffsetsRestore(storage, options);
         List<GroupOffsetTranslation> plan = groups.plan();

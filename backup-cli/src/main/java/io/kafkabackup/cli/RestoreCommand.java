@@ -8,6 +8,7 @@ import io.kafkabackup.backup.kafka.RestorePlan;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.backup.kafka.SecurityRestore;
 import io.kafkabackup.backup.model.SecuritySnapshot;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -49,11 +50,12 @@ final class RestoreCommand extends CliCommand {
     CliContext ctx = context();
     MetricsSettings.Service service = metrics.build(ctx);
     PrometheusMeterRegistry registry = MetricsSettings.registry(service);
-    RestoreOptions options = settings.build(ctx, registry);
-    try (StorageBackend storage = ctx.openStorage(registry);
+    try (KeyWrapper kek = ctx.openKeyWrapper();
+        StorageBackend storage = ctx.openStorage(registry);
         // a restore is live and ready while it runs; it ends when done
         ServiceEndpoint endpoint = service == null || dryRun ? null
             : service.start(registry, () -> new JobHealth(true, true, "ok"))) {
+      RestoreOptions options = settings.build(ctx, registry, kek);
       RestoreJob job = new RestoreJob(storage, options);
       SecuritySnapshot security = acls || quotas ? new SecurityRestore(storage, options).plan() : null;
       if (dryRun) {

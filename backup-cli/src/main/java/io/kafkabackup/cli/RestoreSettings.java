@@ -4,6 +4,7 @@ import io.kafkabackup.backup.kafka.ExistingDataPolicy;
 import io.kafkabackup.backup.kafka.PartitionMapping;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.KeyWrapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -62,16 +63,19 @@ final class RestoreSettings {
       + "LogAppendTime, whose broker replaces every restored timestamp (restore.allow-log-append-time).")
   Boolean allowLogAppendTime;
 
-  RestoreOptions build(CliContext ctx) {
-    return build(ctx, null);
+  RestoreOptions build(CliContext ctx, KeyWrapper kek) {
+    return build(ctx, null, kek);
   }
 
-  /** The options, recording the restore's metrics into {@code registry} when one is given. */
-  RestoreOptions build(CliContext ctx, MeterRegistry registry) {
+  /**
+   * The options, recording the restore's metrics into {@code registry} when one is given, and unwrapping
+   * encrypted segments' data keys with {@code kek} (null when encryption is not configured).
+   */
+  RestoreOptions build(CliContext ctx, MeterRegistry registry, KeyWrapper kek) {
     Section s = ctx.section("restore").allow(KEYS);
     String backup = backupId != null ? backupId : s.string("backup-id").orElseThrow(() -> new ConfigException(
         "the backup to restore is required: --backup-id or restore.backup-id"));
-    RestoreOptions.Builder b = RestoreOptions.builder(backup).kafka(ctx.restoreKafkaConfig());
+    RestoreOptions.Builder b = RestoreOptions.builder(backup).kafka(ctx.restoreKafkaConfig()).encryption(kek);
     b.restoreId(restoreId != null ? restoreId : s.string("restore-id").orElse(null));
     List<String> names = topics != null ? topics : s.strings("topics");
     String include = s.string("include").orElse(null);

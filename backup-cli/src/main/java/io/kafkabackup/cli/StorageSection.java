@@ -23,12 +23,14 @@ import java.util.TreeMap;
  *       always yields the Azure backend; settings of another type under it are an error.
  * </ul>
  *
+ * <p>In both forms an {@code encryption:} block becomes {@code storage.encryption.*} keys.
+ *
  * <p>A CRD {@code credentialsSecret: {name, ...Key}} is read from the mounted secret directory
  * ({@code {secret-dir}/{name}/{key}}, then {@code {secret-dir}/{key}}) or from the environment variable
  * {@code {NAME}_{KEY}} (upper case, other characters as {@code _}).
  */
 final class StorageSection {
-  private static final Set<String> CRD_KEYS = Set.of("storageType", "azure", "s3", "filesystem");
+  private static final Set<String> CRD_KEYS = Set.of("storageType", "azure", "s3", "filesystem", "encryption");
   private static final Map<String, Map<String, String>> CRD_FIELDS = Map.of(
       "azure", Map.of("accountName", "storage.azure.account-name", "container", "storage.azure.container",
           "prefix", "storage.prefix", "endpoint", "storage.azure.endpoint", "useWorkloadIdentity", "",
@@ -83,6 +85,10 @@ final class StorageSection {
       }
     }
     out.put("storage.backend", type);
+    if (section.node().get("encryption") instanceof ObjectNode encryption) {
+      // Ours in both forms: storage.encryption.* keys, validated by KeyWrappers.
+      flatten(section, encryption, "storage.encryption", out);
+    }
     if (!section.has(type)) {
       return;
     }

@@ -4,6 +4,7 @@ import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.kafka.ReportSignature;
 import io.kafkabackup.backup.kafka.RestoreValidation;
 import io.kafkabackup.backup.kafka.ValidationReport;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +52,9 @@ final class ValidateRestoreCommand extends CliCommand {
     }
     String key = signingKey == null ? null : read(signingKey, "--signing-key");
     ValidationReport result;
-    try (StorageBackend storage = ctx.openStorage()) {
-      result = new RestoreValidation(storage, settings.build(ctx)).run();
+    try (StorageBackend storage = ctx.openStorage();
+        KeyWrapper kek = ctx.openKeyWrapper()) {
+      result = new RestoreValidation(storage, settings.build(ctx, kek)).run();
     }
     if (report != null) {
       byte[] json = BackupJson.write(result);

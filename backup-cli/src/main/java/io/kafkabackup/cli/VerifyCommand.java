@@ -2,6 +2,8 @@ package io.kafkabackup.cli;
 
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.VerifyReport;
+import io.kafkabackup.backup.crypto.SegmentKeys;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -19,14 +21,20 @@ final class VerifyCommand extends CliCommand {
   @Override
   public Integer call() {
     CliContext ctx = context();
-    try (StorageBackend storage = ctx.openStorage()) {
-      VerifyReport report = new BackupCatalog(storage).verify(backupId);
+    try (StorageBackend storage = ctx.openStorage();
+        KeyWrapper kek = ctx.openKeyWrapper()) {
+      VerifyReport report = new BackupCatalog(storage, kek == null ? null : new SegmentKeys(storage, kek)).verify(backupId);
       if (json()) {
         printJson(ctx.out, report);
       } else {
         ctx.out.printf("verified %d segments (%s) of backup %s: %s%n", report.segmentsChecked(),
             Formats.bytes(report.bytesChecked()), backupId,
             report.ok() ? "all intact" : report.problems().size() + " problem(s)");
+        if (report.segmentsNotDecrypted() > 0) {
+          ctx.out.printf("%d encrypted segment(s) checked without key access: structure, CRC32C and SHA-256 only, "
+              + "contents not decrypted (configure storage.encryption to check them whole)%n",
+              report.segmentsNotDecrypted());
+        }
         if (!report.ok()) {
           Formats.table(ctx.out, List.of("PROBLEM", "SEGMENT", "DETAIL"), report.problems().stream()
               .map(p -> List.of(p.kind(), p.object(), p.detail())).collect(Collectors.toList()));

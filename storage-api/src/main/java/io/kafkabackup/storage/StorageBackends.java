@@ -239,7 +239,8 @@ public final class StorageBackends {
     public StorageBackend open() {
       Map<String, String> storageKeys = new TreeMap<>();
       config.forEach((k, v) -> {
-        if (k.startsWith("storage.")) {
+        // storage.encryption.* belongs to KeyWrappers, which validates it as strictly.
+        if (k.startsWith("storage.") && !k.startsWith(KeyWrappers.SECTION)) {
           storageKeys.put(k, v);
         }
       });
@@ -280,41 +281,49 @@ public final class StorageBackends {
       }
     }
 
-    /** Resolves the keys of one section: configuration, then environment variables, then the default. */
     private Map<ConfigKey, StorageConfig.Value> resolve(String section, List<ConfigKey> keys,
         Map<String, String> storageKeys, String requiredBy) {
-      Map<ConfigKey, StorageConfig.Value> values = new LinkedHashMap<>();
-      for (ConfigKey key : keys) {
-        String fullName = key.fullName(section);
-        StorageConfig.Value value = null;
-        String raw = storageKeys.get(fullName);
-        if (raw != null && !raw.isBlank()) {
-          value = new StorageConfig.Value(key.parse(fullName, raw), StorageConfig.Source.CONFIG, fullName);
-        } else {
-          for (String env : key.envVars()) {
-            String fromEnv = environment.get(env);
-            if (fromEnv != null && !fromEnv.isBlank()) {
-              value = new StorageConfig.Value(key.parse(fullName + " (from " + env + ")", fromEnv),
-                  StorageConfig.Source.ENVIRONMENT, env);
-              break;
-            }
+      return resolveSection(section, keys, storageKeys, environment, requiredBy);
+    }
+  }
+
+  /**
+   * Resolves the keys of one section ({@code storage.<section>.*}): configuration, then environment
+   * variables, then the default; shared with {@link KeyWrappers}.
+   */
+  static Map<ConfigKey, StorageConfig.Value> resolveSection(String section, List<ConfigKey> keys,
+      Map<String, String> storageKeys, Map<String, String> environment, String requiredBy) {
+    Map<ConfigKey, StorageConfig.Value> values = new LinkedHashMap<>();
+    for (ConfigKey key : keys) {
+      String fullName = key.fullName(section);
+      StorageConfig.Value value = null;
+      String raw = storageKeys.get(fullName);
+      if (raw != null && !raw.isBlank()) {
+        value = new StorageConfig.Value(key.parse(fullName, raw), StorageConfig.Source.CONFIG, fullName);
+      } else {
+        for (String env : key.envVars()) {
+          String fromEnv = environment.get(env);
+          if (fromEnv != null && !fromEnv.isBlank()) {
+            value = new StorageConfig.Value(key.parse(fullName + " (from " + env + ")", fromEnv),
+                StorageConfig.Source.ENVIRONMENT, env);
+            break;
           }
         }
-        if (value == null && key.defaultValue().isPresent()) {
-          value = new StorageConfig.Value(key.parse(fullName, key.defaultValue().get()),
-              StorageConfig.Source.DEFAULT, fullName);
-        }
-        if (value == null && key.required()) {
-          throw new InvalidConfigurationException(fullName, fullName + " is required for "
-              + requiredBy + (key.envVars().isEmpty() ? "" : " (or set " + String.join(" or ", key.envVars()) + ")")
-              + ": " + key.description());
-        }
-        if (value != null) {
-          values.put(key, value);
-        }
       }
-      return values;
+      if (value == null && key.defaultValue().isPresent()) {
+        value = new StorageConfig.Value(key.parse(fullName, key.defaultValue().get()),
+            StorageConfig.Source.DEFAULT, fullName);
+      }
+      if (value == null && key.required()) {
+        throw new InvalidConfigurationException(fullName, fullName + " is required for "
+            + requiredBy + (key.envVars().isEmpty() ? "" : " (or set " + String.join(" or ", key.envVars()) + ")")
+            + ": " + key.description());
+      }
+      if (value != null) {
+        values.put(key, value);
+      }
     }
+    return values;
   }
 
   private static StorageBackendProvider selectProvider(String requested, List<StorageBackendProvider> providers) {
@@ -344,9 +353,10 @@ public final class StorageBackends {
     Set<String> seen = new HashSet<>();
     for (StorageLayer layer : layers) {
       String name = layer.name();
-      if (name == null || !LAYER_NAME.matcher(name).matches() || name.equals("backend") || name.equals("prefix")) {
+      if (name == null || !LAYER_NAME.matcher(name).matches() || name.equals("backend") || name.equals("prefix")
+          || name.equals("encryption")) {
         throw new IllegalArgumentException("layer name '" + name + "' must be lower-case letters, digits and "
-            + "hyphens, and not 'backend' or 'prefix'");
+            + "hyphens, and not 'backend', 'prefix' or 'encryption'");
       }
       if (!seen.add(name)) {
         throw new IllegalArgumentException("two layers are named '" + name + "'");

@@ -3,6 +3,8 @@ package io.kafkabackup.backup.catalog;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.BackupJson;
 import io.kafkabackup.backup.format.CorruptSegmentException;
+import io.kafkabackup.backup.format.DataKeys;
+import io.kafkabackup.backup.format.SegmentKeyException;
 import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.layout.BackupLayout;
@@ -50,14 +52,28 @@ public final class BackupCatalog {
   private static final int FRAMING_SAMPLE_RECORDS = 20;
 
   private final StorageBackend storage;
+  /** Resolves encrypted segments' data keys; null when no key-encryption key is configured. */
+  private final DataKeys keys;
 
   /**
-   * Creates a catalog over a storage backend.
+   * Creates a catalog over a storage backend, without key access: encrypted segments are verified for
+   * their structure only.
    *
    * @param storage where the backups are (its prefix is the catalog's root)
    */
   public BackupCatalog(StorageBackend storage) {
+    this(storage, null);
+  }
+
+  /**
+   * Creates a catalog over a storage backend with access to the data keys of encrypted segments.
+   *
+   * @param storage where the backups are (its prefix is the catalog's root)
+   * @param keys resolves encrypted segments' data keys, or null without key access
+   */
+  public BackupCatalog(StorageBackend storage, DataKeys keys) {
     this.storage = storage;
+    this.keys = keys;
   }
 
   /**
@@ -226,7 +242,7 @@ public final class BackupCatalog {
       SegmentEntry segment = first.get();
       int values = 0;
       try (SegmentReader reader = SegmentReader.open(segment.key(), storage.openStream(ObjectKey.of(segment.key()),
-          ByteRange.of(0, Math.min(segment.storedBytes(), FRAMING_SAMPLE_BYTES))), null)) {
+          ByteRange.of(0, Math.min(segment.storedBytes(), FRAMING_SAMPLE_BYTES))), null, keys)) {
         for (int i = 0; i < FRAMING_SAMPLE_RECORDS && reader.hasNext(); i++) {
           byte[] value = reader.next().value();
           if (value == null) {
@@ -239,6 +255,8 @@ public final class BackupCatalog {
         }
       } catch (CorruptSegmentException | StorageException e) {
         return false; // a first block larger than the sample: nothing to tell from
+      } catch (SegmentKeyException e) {
+        return false; // encrypted, and no key to look inside with
       }
       return values > 0;
     }
@@ -253,7 +271,9 @@ public final class BackupCatalog {
 
   /**
    * Reads every committed segment of a backup back whole, checking CRCs, footers and SHA-256 against
-   * the commits, and reports missing objects and orphans (segments and manifests nothing names).
+   * the commits, and reports missing objects and orphans (segments and manifests nothing names). An
+   * encrypted segment is decrypted and checked whole with key access; without it, its structure is
+   * checked and it is counted as not decrypted. A data key that cannot be had is a problem.
    *
    * @param backupId the backup
    * @return what was found
@@ -263,6 +283,7 @@ public final class BackupCatalog {
     List<VerifyReport.Problem> problems = new ArrayList<>();
     List<String> orphans = new ArrayList<>();
     int checked = 0;
+    int notDecrypted = 0;
     long bytes = 0;
     for (String topic : topics(backupId)) {
       for (SourcePartition partition : partitions(backupId, topic)) {
@@ -281,7 +302,9 @@ public final class BackupCatalog {
             for (SegmentEntry entry : (Iterable<SegmentEntry>) segments::iterator) {
               checked++;
               bytes += entry.storedBytes();
-              verifySegment(entry).ifPresent(problems::add);
+              if (!verifySegment(entry, problems)) {
+                notDecrypted++;
+              }
             }
           } catch (BackupException e) {
             // A manifest the log names is missing or broken: the segments it lists cannot be found.
@@ -293,25 +316,37 @@ public final class BackupCatalog {
             .collect(Collectors.toList()));
       }
     }
-    return new VerifyReport(backupId, checked, bytes, problems, orphans);
+    return new VerifyReport(backupId, checked, notDecrypted, bytes, problems, orphans);
   }
 
-  private Optional<VerifyReport.Problem> verifySegment(SegmentEntry entry) {
+  /**
+   * Checks one committed segment.
+   *
+   * @param problems where a problem is added: missing, corrupt, differing from its commit, or its key not had
+   * @return false if it is intact, encrypted and only its structure was checked; true otherwise
+   */
+  private boolean verifySegment(SegmentEntry entry, List<VerifyReport.Problem> problems) {
+    VerifyReport.Problem problem;
     try {
       SegmentSummary actual = SegmentReader.verify(entry.key(), storage.openStream(ObjectKey.of(entry.key())),
-          entry.sha256());
+          entry.sha256(), keys);
       if (actual.recordCount() != entry.recordCount() || actual.firstOffset() != entry.firstOffset()
           || actual.lastOffset() != entry.lastOffset() || actual.minTimestamp() != entry.minTimestamp()
           || actual.maxTimestamp() != entry.maxTimestamp()) {
-        return Optional.of(new VerifyReport.Problem(entry.key(), "mismatch",
-            "its footer differs from its commit: " + actual + " vs " + entry));
+        problem = new VerifyReport.Problem(entry.key(), "mismatch",
+            "its footer differs from its commit: " + actual + " vs " + entry);
+      } else {
+        return !actual.encrypted() || keys != null;
       }
-      return Optional.empty();
     } catch (ObjectNotFoundException e) {
-      return Optional.of(new VerifyReport.Problem(entry.key(), "missing", "a commit names it but it is not stored"));
+      problem = new VerifyReport.Problem(entry.key(), "missing", "a commit names it but it is not stored");
     } catch (CorruptSegmentException e) {
-      return Optional.of(new VerifyReport.Problem(entry.key(), "corrupt", e.getMessage()));
+      problem = new VerifyReport.Problem(entry.key(), "corrupt", e.getMessage());
+    } catch (SegmentKeyException e) {
+      problem = new VerifyReport.Problem(entry.key(), "key", e.getMessage());
     }
+    problems.add(problem);
+    return true;
   }
 
   /**

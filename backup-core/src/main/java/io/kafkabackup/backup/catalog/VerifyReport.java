@@ -7,12 +7,14 @@ import java.util.List;
  *
  * @param backupId the backup
  * @param segmentsChecked committed segments read back whole
+ * @param segmentsNotDecrypted of those, encrypted segments checked without key access: their structure,
+ *     CRCs, counts and SHA-256 hold, their records were not decrypted
  * @param bytesChecked their bytes
  * @param problems committed segments that are missing, corrupt or differ from their commit
  * @param orphans segment objects no commit names (left by a crash or a fenced writer; prune removes them)
  */
 public record VerifyReport(
-    String backupId, int segmentsChecked, long bytesChecked, List<Problem> problems, List<String> orphans) {
+    String backupId, int segmentsChecked, int segmentsNotDecrypted, long bytesChecked, List<Problem> problems, List<String> orphans) {
 
   /**
    * Tells whether every committed segment is present and intact.
@@ -27,7 +29,8 @@ public record VerifyReport(
    * One problem with a committed segment or a commit log.
    *
    * @param object the segment's key
-   * @param kind {@code missing}, {@code corrupt} or {@code mismatch} (a segment; {@code object} is its key),
+   * @param kind {@code missing}, {@code corrupt}, {@code mismatch} or {@code key} (a segment whose data key
+   *     cannot be had; {@code object} is its key),
    *     or {@code log} (a partition's commit log is broken — a gap, or a commit whose topic id differs from
    *     its incarnation's; {@code object} is the log's prefix)
    * @param detail what exactly is wrong

@@ -1,11 +1,13 @@
 package io.kafkabackup.backup.format;
 
+import io.kafkabackup.backup.BackupException;
+
 /**
  * The data key of an encrypted segment cannot be had: its key object is missing, no key-encryption key
  * (KEK) is configured or it is the wrong one, or the key service refused or could not be reached. The
  * message names the segment and the KEK id, never key material. Nothing of the segment was produced.
  */
-public final class SegmentKeyException extends RuntimeException {
+public final class SegmentKeyException extends BackupException {
   private static final long serialVersionUID = 1L;
 
   /** The segment whose key is missing. */

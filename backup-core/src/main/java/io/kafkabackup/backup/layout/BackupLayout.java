@@ -219,6 +219,21 @@ public final class BackupLayout {
   }
 
   /**
+   * The key object of an encrypted segment: its data key, wrapped, beside it ({@code ….kbkey} for
+   * {@code ….kbseg}).
+   *
+   * @param segment the segment's key
+   * @return the key object's key
+   */
+  public static ObjectKey dataKey(ObjectKey segment) {
+    String name = segment.value();
+    if (!name.endsWith(".kbseg")) {
+      throw new IllegalArgumentException("not a segment: " + name);
+    }
+    return ObjectKey.of(name.substring(0, name.length() - ".kbseg".length()) + ".kbkey");
+  }
+
+  /**
    * Tells whether a key is a segment.
    *
    * @param key any key

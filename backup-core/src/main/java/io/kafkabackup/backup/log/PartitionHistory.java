@@ -2,6 +2,7 @@ package io.kafkabackup.backup.log;
 
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.StorageBackend;
@@ -78,8 +79,9 @@ public final class PartitionHistory {
   }
 
   /**
-   * Every object a partition's history names: the keys of its segments and manifests, and of the
-   * manifests retention dropped that are not deleted yet (with what they hold). Reads every manifest;
+   * Every object a partition's history names: the keys of its segments (with their key objects, when
+   * encrypted) and manifests, and of the manifests retention dropped that are not deleted yet (with what
+   * they hold). Reads every manifest;
    * for {@code verify} and {@code prune}, which look at everything anyway.
    *
    * @param storage where the backup is
@@ -92,7 +94,7 @@ public final class PartitionHistory {
       for (ManifestRef ref : incarnation.manifests()) {
         collect(storage, ref.key(), true, keys);
       }
-      incarnation.tailSegments().forEach(s -> keys.add(s.key()));
+      incarnation.tailSegments().forEach(s -> addSegment(s.key(), keys));
     }
     for (ExpiredManifest expired : state.expired()) {
       collect(storage, expired.key(), expired.withContents(), keys);
@@ -109,8 +111,14 @@ public final class PartitionHistory {
     if (manifest.isEmpty()) {
       return;
     }
-    manifest.get().segments().forEach(s -> keys.add(s.key()));
+    manifest.get().segments().forEach(s -> addSegment(s.key(), keys));
     manifest.get().children().forEach(child -> collect(storage, child.key(), true, keys));
+  }
+
+  /** A segment's key and its key object's: the one an encrypted segment has beside it. */
+  private static void addSegment(String segment, Set<String> keys) {
+    keys.add(segment);
+    keys.add(BackupLayout.dataKey(ObjectKey.of(segment)).value());
   }
 
   /**
@@ -122,7 +130,11 @@ public final class PartitionHistory {
       Optional<Manifest> manifest = readIfExists(storage, expired.key());
       if (manifest.isPresent()) {
         List<ObjectKey> segments = new ArrayList<>();
-        manifest.get().segments().forEach(s -> segments.add(ObjectKey.of(s.key())));
+        // With their key objects (missing for plain segments, and a missing object is already deleted).
+        manifest.get().segments().forEach(s -> {
+          segments.add(ObjectKey.of(s.key()));
+          segments.add(BackupLayout.dataKey(ObjectKey.of(s.key())));
+        });
         storage.deleteAll(segments);
         for (ManifestRef child : manifest.get().children()) {
           delete(storage, new ExpiredManifest(child.key(), true, expired.expiredAt()));

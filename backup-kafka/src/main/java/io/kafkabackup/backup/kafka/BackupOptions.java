@@ -4,10 +4,12 @@ import io.kafkabackup.backup.format.Codec;
 import io.kafkabackup.backup.format.SegmentWriter;
 import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.log.LogPolicy;
+import io.kafkabackup.storage.KeyWrapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -36,6 +38,7 @@ public final class BackupOptions {
   private final boolean perPartitionMetrics;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
+  private final KeyWrapper keyWrapper;
 
   private BackupOptions(Builder b) {
     this.backupId = BackupLayout.checkBackupId(b.backupId);
@@ -59,6 +62,7 @@ public final class BackupOptions {
     this.perPartitionMetrics = b.perPartitionMetrics;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
+    this.keyWrapper = b.keyWrapper;
     if (!kafka.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("kafka property 'bootstrap.servers' is required");
     }
@@ -180,6 +184,15 @@ public final class BackupOptions {
     return meterRegistry;
   }
 
+  /**
+   * The key-encryption key service, when encryption is configured: new segments are encrypted under a fresh data key each, wrapped by it.
+   *
+   * @return the service, or empty
+   */
+  public Optional<KeyWrapper> keyWrapper() {
+    return Optional.ofNullable(keyWrapper);
+  }
+
   /** Builds {@link BackupOptions}. */
   public static final class Builder {
     private final String backupId;
@@ -203,6 +216,7 @@ public final class BackupOptions {
     private boolean perPartitionMetrics;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
+    private KeyWrapper keyWrapper;
 
     private Builder(String backupId, TopicSelection topics) {
       this.backupId = backupId;
@@ -388,6 +402,17 @@ public final class BackupOptions {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Sets the key-encryption key service (default none: nothing is encrypted). The caller owns and closes it.
+     *
+     * @param keyWrapper the service, or null
+     * @return this builder
+     */
+    public Builder encryption(KeyWrapper keyWrapper) {
+      this.keyWrapper = keyWrapper;
       return this;
     }
 

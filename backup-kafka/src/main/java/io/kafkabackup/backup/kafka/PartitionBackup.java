@@ -1,6 +1,8 @@
 package io.kafkabackup.backup.kafka;
 
+import io.kafkabackup.backup.crypto.SegmentKeys;
 import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.DataKey;
 import io.kafkabackup.backup.format.SegmentSummary;
 import io.kafkabackup.backup.format.SegmentWriter;
 import io.kafkabackup.backup.layout.BackupLayout;
@@ -40,6 +42,8 @@ final class PartitionBackup {
   private final StorageBackend storage;
   private final BackupOptions options;
   private final PartitionLog log;
+  /** Makes each segment's data key when the backup is encrypted; null otherwise. */
+  private final SegmentKeys keys;
   private final Executor encoder;
   private final List<OffsetRange> skipped = new ArrayList<>();
   private long spanStart;
@@ -59,6 +63,7 @@ final class PartitionBackup {
     this.options = options;
     this.log = log;
     this.encoder = encoder;
+    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
     this.spanStart = spanStart;
     this.provenPosition = spanStart;
     this.newestCommittedTimestamp = log.state().current().maxTimestamp();
@@ -274,8 +279,11 @@ final class PartitionBackup {
   private void open(long firstOffset) throws IOException {
     String unique = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     segmentKey = BackupLayout.segment(options.backupId(), partition(), firstOffset, unique);
+    // An encrypted segment's key object goes first: no committed segment ever lacks its key.
+    DataKey dataKey = keys == null ? null : keys.create(segmentKey);
     out = storage.openWriter(segmentKey, PutOptions.createOnly());
-    segment = new SegmentWriter(out, options.codec(), options.compressionLevel(), options.blockBytes(), encoder);
+    segment = new SegmentWriter(out, options.codec(), options.compressionLevel(), options.blockBytes(), encoder,
+        dataKey);
     openedAtNanos = System.nanoTime();
   }
 }

@@ -1,6 +1,8 @@
 package io.kafkabackup.backup.kafka;
 
+import io.kafkabackup.backup.crypto.SegmentKeys;
 import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.DataKeys;
 import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.Incarnation;
@@ -43,6 +45,8 @@ public final class PartitionReplay implements Iterator<PartitionReplay.Item>, Au
   }
 
   private final StorageBackend storage;
+  /** Resolves encrypted segments' data keys; null without a key-encryption key. */
+  private final DataKeys keys;
   private final RestoreOptions options;
   private final SourcePartition source;
   private final int targetPartitions;
@@ -58,6 +62,7 @@ public final class PartitionReplay implements Iterator<PartitionReplay.Item>, Au
       int targetPartitions, long position) {
     this.storage = storage;
     this.options = options;
+    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
     this.source = source;
     this.targetPartitions = targetPartitions;
     this.position = position;
@@ -115,7 +120,8 @@ public final class PartitionReplay implements Iterator<PartitionReplay.Item>, Au
         if (segment.nextOffset() <= position) {
           continue;
         }
-        reader = SegmentReader.open(segment.key(), storage.openStream(ObjectKey.of(segment.key())), segment.sha256());
+        reader = SegmentReader.open(segment.key(), storage.openStream(ObjectKey.of(segment.key())), segment.sha256(),
+            keys);
         ahead = nextSelected();
         if (ahead == null) {
           closeReader(); // nothing selected in it, and it checked out

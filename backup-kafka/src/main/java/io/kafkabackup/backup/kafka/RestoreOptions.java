@@ -1,11 +1,13 @@
 package io.kafkabackup.backup.kafka;
 
-import io.kafkabackup.backup.layout.BackupLayout;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.log.SegmentFilter;
+import io.kafkabackup.storage.KeyWrapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -36,6 +38,7 @@ public final class RestoreOptions {
   private final long maxRecordsPerSecond;
   private final Map<String, Object> kafka;
   private final Object meterRegistry;
+  private final KeyWrapper keyWrapper;
 
   private RestoreOptions(Builder b) {
     this.backupId = BackupLayout.checkBackupId(b.backupId);
@@ -59,6 +62,7 @@ public final class RestoreOptions {
     this.maxRecordsPerSecond = b.maxRecordsPerSecond;
     this.kafka = Map.copyOf(b.kafka);
     this.meterRegistry = b.meterRegistry;
+    this.keyWrapper = b.keyWrapper;
     if (!kafka.containsKey("bootstrap.servers")) {
       throw new IllegalArgumentException("kafka property 'bootstrap.servers' is required");
     }
@@ -218,6 +222,15 @@ public final class RestoreOptions {
     return meterRegistry;
   }
 
+  /**
+   * The key-encryption key service, when encryption is configured: the data keys of encrypted segments are unwrapped with it.
+   *
+   * @return the service, or empty
+   */
+  public Optional<KeyWrapper> keyWrapper() {
+    return Optional.ofNullable(keyWrapper);
+  }
+
   /** Builds {@link RestoreOptions}. */
   public static final class Builder {
     private final String backupId;
@@ -241,6 +254,7 @@ public final class RestoreOptions {
     private long maxRecordsPerSecond;
     private final Map<String, Object> kafka = new TreeMap<>();
     private Object meterRegistry;
+    private KeyWrapper keyWrapper;
 
     private Builder(String backupId) {
       this.backupId = backupId;
@@ -446,6 +460,17 @@ public final class RestoreOptions {
      */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Sets the key-encryption key service (default none: encrypted segments cannot be restored). The caller owns and closes it.
+     *
+     * @param keyWrapper the service, or null
+     * @return this builder
+     */
+    public Builder encryption(KeyWrapper keyWrapper) {
+      this.keyWrapper = keyWrapper;
       return this;
     }
 

@@ -3,7 +3,9 @@ package io.kafkabackup.backup.kafka;
 import io.kafkabackup.backup.BackupException;
 import io.kafkabackup.backup.SelectionException;
 import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.crypto.SegmentKeys;
 import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.DataKeys;
 import io.kafkabackup.backup.format.RecordHeader;
 import io.kafkabackup.backup.format.SegmentReader;
 import io.kafkabackup.backup.layout.SourcePartition;
@@ -69,6 +71,8 @@ public final class RestoreValidation {
 
   private final StorageBackend storage;
   private final RestoreOptions options;
+  /** Resolves encrypted segments' data keys; null without a key-encryption key. */
+  private final DataKeys keys;
   private final List<ValidationReport.Difference> differences = new ArrayList<>();
   private long differenceCount;
 
@@ -80,6 +84,7 @@ public final class RestoreValidation {
    */
   public RestoreValidation(StorageBackend storage, RestoreOptions options) {
     this.storage = storage;
+    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
     this.options = options;
   }
 
@@ -273,7 +278,7 @@ public final class RestoreValidation {
               return false;
             }
             SegmentEntry s = segments.next();
-            reader = SegmentReader.open(s.key(), storage.openStream(ObjectKey.of(s.key())), s.sha256());
+            reader = SegmentReader.open(s.key(), storage.openStream(ObjectKey.of(s.key())), s.sha256(), keys);
           }
         }
         return true;
