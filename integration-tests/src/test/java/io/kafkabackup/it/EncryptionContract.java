@@ -1,0 +1,317 @@
+package io.kafkabackup.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkabackup.backup.BackupJson;
+import io.kafkabackup.backup.catalog.BackupCatalog;
+import io.kafkabackup.backup.catalog.VerifyReport;
+import io.kafkabackup.backup.crypto.SegmentKeys;
+import io.kafkabackup.backup.crypto.WrappedDataKey;
+import io.kafkabackup.backup.format.BackupRecord;
+import io.kafkabackup.backup.format.Codec;
+import io.kafkabackup.backup.format.CorruptSegmentException;
+import io.kafkabackup.backup.format.SegmentKeyException;
+import io.kafkabackup.backup.kafka.BackupJob;
+import io.kafkabackup.backup.kafka.BackupMode;
+import io.kafkabackup.backup.kafka.BackupOptions;
+import io.kafkabackup.backup.kafka.BackupResult;
+import io.kafkabackup.backup.kafka.RestoreJob;
+import io.kafkabackup.backup.kafka.RestoreOptions;
+import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.backup.layout.BackupLayout;
+import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.backup.log.PartitionLog;
+import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.backup.model.BackupState;
+import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.KeyWrappers;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ObjectKey;
+import io.kafkabackup.storage.PutOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Client-side envelope encryption end to end on one provider's real server: a backup encrypted under
+ * one key-encryption key, continued under a rotated one, restored whole and equal to its source; a copy
+ * of the store read object by object holds none of the records' bytes; and every way a segment's key can
+ * fail (missing, wrong, not configured) and a tampered segment each stop the restore with a typed error
+ * naming the segment and the KEK id before anything of that segment is produced.
+ */
+abstract class EncryptionContract extends TwoClusters {
+  private static final int PARTITIONS = 3;
+  /** In every value and header: found in a plain copy of the store, never in an encrypted one. */
+  private static final String MARKER = "card-4111-1111-1111-1111";
+
+  @TempDir
+  Path keyDir;
+  private final Map<String, String> keyValues = new HashMap<>();
+  private int counter;
+
+  @BeforeAll
+  void noKeysYet() {
+    keyValues.clear();
+  }
+
+  /** Writes a fresh 256-bit key under {@code id} into the key directory, as a mounted secret holds it. */
+  private void addKey(String id) throws Exception {
+    byte[] key = new byte[32];
+    new SecureRandom().nextBytes(key);
+    String encoded = Base64.getEncoder().encodeToString(key);
+    Files.writeString(keyDir.resolve(id), encoded + "\n");
+    keyValues.put(id, encoded);
+  }
+
+  private KeyWrapper local(String currentKeyId) {
+    return KeyWrappers.open(Map.of("storage.encryption.kek", "local",
+        "storage.encryption.local.key-id", currentKeyId,
+        "storage.encryption.local.key-dir", keyDir.toString()), Map.of(), getClass().getClassLoader()).orElseThrow();
+  }
+
+  private BackupOptions.Builder backup(String backupId, String topic, KeyWrapper kek) {
+    return BackupOptions.builder(backupId, TopicSelection.of(topic)).kafka(source.clientProperties())
+        .compression(Codec.NONE, 0) // uncompressed: only the encryption can hide the records' bytes
+        .pollTimeout(Duration.ofMillis(100)).segmentLimits(64 * 1024, 150, Duration.ofMillis(500)).encryption(kek);
+  }
+
+  private RestoreOptions.Builder restore(String backupId, String topic, String target, KeyWrapper kek) {
+    return RestoreOptions.builder(backupId).kafka(this.target.clientProperties()).restoreId(target)
+        .renameTopic(topic, target).encryption(kek);
+  }
+
+  /** Records whose keys, values and headers all carry the marker, in {@code from .. from+count}. */
+  private void produce(String topic, int partitions, int from, int count) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaFixtures.producerProps(source))) {
+      for (int i = from; i < from + count; i++) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace", (MARKER + "-trace-" + i).getBytes(StandardCharsets.UTF_8));
+        byte[] value = i % 11 == 0 ? null : (MARKER + " payment " + i + " of account holder " + (i * 7919 % 1000))
+            .getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, i % partitions, System.currentTimeMillis(),
+            ("account-" + MARKER + "-" + i).getBytes(StandardCharsets.UTF_8), value, headers));
+      }
+      producer.flush();
+    }
+  }
+
+  @Test
+  void anEncryptedBackupRotatedMidRunRestoresWholeAndItsStoreHoldsNoPlaintext() throws Exception {
+    String topic = "encrypted-" + (++counter);
+    String id = "enc-rotated-" + counter;
+    source.createTopic(topic, PARTITIONS, Map.of());
+    addKey("k1-" + counter);
+    addKey("k2-" + counter);
+    produce(topic, PARTITIONS, 0, 600);
+    try (KeyWrapper first = local("k1-" + counter)) {
+      assertEquals(BackupState.COMPLETE, new BackupJob(storage, backup(id, topic, first).build()).run().state());
+    }
+    // Rotation: the backup goes on, continuously, under the second key; the first stays for reading.
+    produce(topic, PARTITIONS, 600, 300);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (KeyWrapper second = local("k2-" + counter)) {
+      BackupJob job = new BackupJob(storage, backup(id, topic, second).mode(BackupMode.CONTINUOUS).build());
+      Future<BackupResult> running = pool.submit(job::run);
+      await("the second batch is committed", () -> committed(id, topic, 900));
+      produce(topic, PARTITIONS, 900, 300);
+      await("the third batch is committed", () -> committed(id, topic, 1200));
+      job.stop();
+      assertEquals(BackupState.STOPPED, running.get(60, TimeUnit.SECONDS).state());
+    } finally {
+      pool.shutdownNow();
+    }
+    Map<Integer, List<BackupRecord>> expected = KafkaFixtures.readCommitted(source, topic);
+
+    // Both keys wrap data keys of this backup, and every segment has its key object.
+    Map<String, Integer> byKek = new HashMap<>();
+    for (SegmentEntry s : allSegments(id, topic)) {
+      WrappedDataKey wrapped = BackupJson.read(storage.get(BackupLayout.dataKey(ObjectKey.of(s.key()))),
+          WrappedDataKey.class, s.key());
+      assertEquals("local", wrapped.kekProvider());
+      byKek.merge(wrapped.kekId(), 1, Integer::sum);
+    }
+    assertEquals(new TreeSet<>(List.of("k1-" + counter, "k2-" + counter)), new TreeSet<>(byKek.keySet()), byKek.toString());
+
+    // A stolen copy of the store: every object's stored bytes, none holding the marker.
+    List<String> names;
+    try (Stream<ListEntry> entries = storage.list(BackupLayout.backupPrefix(id))) {
+      names = entries.filter(e -> e instanceof ListEntry.StoredObject).map(ListEntry::name).collect(Collectors.toList());
+    }
+    assertTrue(names.stream().anyMatch(n -> n.endsWith(".kbseg")) && names.stream().anyMatch(n -> n.endsWith(".kbkey")));
+    byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
+    for (String name : names) {
+      byte[] stored = storage.get(ObjectKey.of(name));
+      assertFalse(contains(stored, marker), name + " holds a record's bytes in the clear");
+      for (String key : keyValues.values()) {
+        assertFalse(contains(stored, key.getBytes(StandardCharsets.US_ASCII)), name + " holds a key-encryption key");
+      }
+    }
+
+    // Restored whole with the current key and the old one beside it.
+    String restored = topic + "-restored";
+    try (KeyWrapper current = local("k2-" + counter)) {
+      new RestoreJob(storage, restore(id, topic, restored, current).build()).run();
+      VerifyReport withKeys = new BackupCatalog(storage, new SegmentKeys(storage, current)).verify(id);
+      assertTrue(withKeys.ok(), withKeys.problems().toString());
+      assertEquals(0, withKeys.segmentsNotDecrypted());
+    }
+    assertEquals(KafkaFixtures.contents(expected), KafkaFixtures.contents(KafkaFixtures.readCommitted(target, restored)));
+    VerifyReport withoutKeys = new BackupCatalog(storage).verify(id);
+    assertTrue(withoutKeys.ok(), withoutKeys.problems().toString());
+    assertEquals(withoutKeys.segmentsChecked(), withoutKeys.segmentsNotDecrypted());
+
+    // The control: the same records backed up plain show the marker, so the search above can find it.
+    String plainId = "plain-" + counter;
+    new BackupJob(storage, backup(plainId, topic, null).build()).run();
+    SegmentEntry plainSegment = allSegments(plainId, topic).get(0);
+    assertTrue(contains(storage.get(ObjectKey.of(plainSegment.key())), marker));
+  }
+
+  @Test
+  void aMissingWrongOrAbsentKeyAndATamperedSegmentStopTheRestoreNamingSegmentAndKey() throws Exception {
+    String topic = "encrypted-" + (++counter);
+    String id = "enc-failing-" + counter;
+    String kek = "k-" + counter;
+    source.createTopic(topic, PARTITIONS, Map.of());
+    addKey(kek);
+    produce(topic, PARTITIONS, 0, 300);
+    try (KeyWrapper key = local(kek)) {
+      new BackupJob(storage, backup(id, topic, key).build()).run();
+    }
+    SegmentEntry first = allSegments(id, topic).get(0);
+
+    // No key-encryption key configured at all.
+    SegmentKeyException absent = assertThrows(SegmentKeyException.class,
+        () -> new RestoreJob(storage, restore(id, topic, topic + "-absent", null).concurrency(1).build()).run());
+    assertTrue(absent.getMessage().contains(".kbseg") && absent.getMessage().contains("no key-encryption key"),
+        absent.getMessage());
+    assertNothingRestored(topic + "-absent");
+
+    // Another key under another id: the recorded KEK id is not configured.
+    addKey("other-" + counter);
+    try (KeyWrapper other = local("other-" + counter)) {
+      Files.delete(keyDir.resolve(kek));
+      SegmentKeyException missing;
+      try (KeyWrapper withoutOld = local("other-" + counter)) {
+        missing = assertThrows(SegmentKeyException.class,
+            () -> new RestoreJob(storage, restore(id, topic, topic + "-missing", withoutOld).build()).run());
+      }
+      assertTrue(missing.getMessage().contains(".kbseg") && missing.getMessage().contains("'" + kek + "'"),
+          missing.getMessage());
+      assertNothingRestored(topic + "-missing");
+      assertFalse(other.toString().contains(keyValues.get("other-" + counter)));
+    }
+
+    // The wrong key under the recorded id (the secret was replaced).
+    addKey(kek);
+    try (KeyWrapper wrong = local(kek)) {
+      SegmentKeyException refused = assertThrows(SegmentKeyException.class,
+          () -> new RestoreJob(storage, restore(id, topic, topic + "-wrong", wrong).build()).run());
+      assertTrue(refused.getMessage().contains("does not unwrap") && refused.getMessage().contains(kek)
+          && refused.getMessage().contains(".kbseg"), refused.getMessage());
+      assertFalse(refused.getMessage().contains(keyValues.get(kek)));
+      assertNothingRestored(topic + "-wrong");
+    }
+  }
+
+  @Test
+  void aTamperedSegmentFailsItsPartitionBeforeAnyOfItsRecordsIsProduced() throws Exception {
+    String topic = "encrypted-" + (++counter);
+    String id = "enc-tampered-" + counter;
+    String kek = "t-" + counter;
+    source.createTopic(topic, 1, Map.of());
+    addKey(kek);
+    produce(topic, 1, 0, 200);
+    try (KeyWrapper key = local(kek)) {
+      new BackupJob(storage, backup(id, topic, key).build()).run();
+      SegmentEntry segment = allSegments(id, topic).get(0);
+      byte[] bytes = storage.get(ObjectKey.of(segment.key()));
+      bytes[bytes.length / 2] ^= 0x01;
+      storage.put(ObjectKey.of(segment.key()), bytes, PutOptions.overwrite());
+      CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+          () -> new RestoreJob(storage, restore(id, topic, topic + "-tampered", key).build()).run());
+      assertTrue(e.getMessage().contains(segment.key()), e.getMessage());
+      VerifyReport report = new BackupCatalog(storage, new SegmentKeys(storage, key)).verify(id);
+      assertEquals(List.of(segment.key()), report.problems().stream().map(VerifyReport.Problem::object)
+          .collect(Collectors.toList()));
+    }
+    assertNothingRestored(topic + "-tampered");
+  }
+
+  private void assertNothingRestored(String restored) {
+    boolean created;
+    try (org.apache.kafka.clients.admin.Admin admin = target.admin()) {
+      created = admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(restored);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    if (created) {
+      Map<Integer, List<BackupRecord>> read = KafkaFixtures.readCommitted(target, restored);
+      assertTrue(read.values().stream().allMatch(List::isEmpty), "records of an undecryptable segment were produced");
+    }
+  }
+
+  private List<SegmentEntry> allSegments(String backupId, String topic) {
+    List<SegmentEntry> all = new ArrayList<>();
+    for (SourcePartition partition : new BackupCatalog(storage).partitions(backupId, topic)) {
+      all.addAll(KafkaFixtures.segments(storage, backupId, partition));
+    }
+    return all;
+  }
+
+  private boolean committed(String backupId, String topic, long total) {
+    long sum = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      sum += PartitionLog.read(storage, backupId, new SourcePartition(topic, p)).nextOffset();
+    }
+    return sum >= total;
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
