@@ -17,9 +17,10 @@ public interface KeyWrapper extends AutoCloseable {
   String type();
 
   /**
-   * The id of the KEK that {@link #wrap} uses.
+   * The id of the KEK that {@link #wrap} uses, as configured (an alias or an unversioned key name is
+   * allowed here; {@link WrappedKey#keyId()} names the exact key).
    *
-   * @return the id, recorded beside each wrapped key
+   * @return the id
    */
   String currentKeyId();
 
@@ -27,16 +28,16 @@ public interface KeyWrapper extends AutoCloseable {
    * Wraps a data key under the current KEK.
    *
    * @param dataKey the key's bytes (not kept)
-   * @return the wrapped key
+   * @return the wrapped key with the exact id of the key that wrapped it, recorded beside it
    * @throws KeyUnavailableException if the KEK cannot be used (refused, unreachable, disabled)
    */
-  byte[] wrap(byte[] dataKey);
+  WrappedKey wrap(byte[] dataKey);
 
   /**
    * Unwraps a data key.
    *
-   * @param keyId the id of the KEK it was wrapped under
-   * @param wrapped the wrapped key
+   * @param keyId the id of the KEK it was wrapped under, as {@link WrappedKey#keyId()} gave it
+   * @param wrapped the wrapped key's bytes
    * @return the key's bytes; the caller clears them when done
    * @throws KeyUnavailableException if that KEK is unknown, refused, unreachable, or does not unwrap
    *     these bytes (the wrong key, or wrapped bytes that were altered)

@@ -12,6 +12,7 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.WrappedKey;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -63,14 +64,14 @@ public final class SegmentKeys implements DataKeys {
   public DataKey create(ObjectKey segment) {
     DataKey key = DataKey.generate();
     byte[] plain = key.keyBytes();
-    byte[] wrapped;
+    WrappedKey wrapped;
     try {
       wrapped = kek.wrap(plain);
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
-    WrappedDataKey object = new WrappedDataKey(WrappedDataKey.FORMAT, key.idHex(), kek.type(), kek.currentKeyId(),
-        Base64.getEncoder().encodeToString(wrapped));
+    WrappedDataKey object = new WrappedDataKey(WrappedDataKey.FORMAT, key.idHex(), kek.type(), wrapped.keyId(),
+        Base64.getEncoder().encodeToString(wrapped.bytes()));
     storage.put(BackupLayout.dataKey(segment), BackupJson.write(object), PutOptions.createOnly());
     return key;
   }

@@ -2,6 +2,7 @@ package io.kafkabackup.storage.crypto;
 
 import io.kafkabackup.storage.KeyUnavailableException;
 import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.WrappedKey;
 import io.kafkabackup.storage.spi.ConfigKey;
 import io.kafkabackup.storage.spi.KeyWrapperProvider;
 import io.kafkabackup.storage.spi.StorageConfig;
@@ -130,11 +131,11 @@ public final class LocalKeyWrapperProvider implements KeyWrapperProvider {
     }
 
     @Override
-    public byte[] wrap(byte[] dataKey) {
+    public WrappedKey wrap(byte[] dataKey) {
       try {
         Cipher cipher = Cipher.getInstance("AESWrap");
         cipher.init(Cipher.WRAP_MODE, keys.get(current));
-        return cipher.wrap(new SecretKeySpec(dataKey, "AES"));
+        return new WrappedKey(current, cipher.wrap(new SecretKeySpec(dataKey, "AES")));
       } catch (GeneralSecurityException e) {
         throw new KeyUnavailableException(current, "local key '" + current + "' cannot wrap a data key: "
             + e.getClass().getSimpleName(), null, false);

@@ -121,12 +121,17 @@ public final class S3Backend implements StorageBackend {
   }
 
   private static AwsCredentialsProvider credentials(S3Settings s) {
-    if (s.accessKeyId() == null) {
+    return credentials(s.accessKeyId(), s.secretAccessKey(), s.sessionToken());
+  }
+
+  /** Static credentials when an access key id is configured, else the SDK's default chain; shared with KMS. */
+  static AwsCredentialsProvider credentials(String accessKeyId, String secretAccessKey, String sessionToken) {
+    if (accessKeyId == null) {
       return DefaultCredentialsProvider.builder().build();
     }
-    return StaticCredentialsProvider.create(s.sessionToken() == null
-        ? AwsBasicCredentials.create(s.accessKeyId(), s.secretAccessKey())
-        : AwsSessionCredentials.create(s.accessKeyId(), s.secretAccessKey(), s.sessionToken()));
+    return StaticCredentialsProvider.create(sessionToken == null
+        ? AwsBasicCredentials.create(accessKeyId, secretAccessKey)
+        : AwsSessionCredentials.create(accessKeyId, secretAccessKey, sessionToken));
   }
 
   @Override
