@@ -31,6 +31,7 @@ import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.testkit.KmsStandIn;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,6 +191,45 @@ abstract class EncryptionContract extends TwoClusters {
     new BackupJob(storage, backup(plainId, topic, null).build()).run();
     SegmentEntry plainSegment = allSegments(plainId, topic).get(0);
     assertTrue(contains(storage.get(ObjectKey.of(plainSegment.key())), marker));
+  }
+
+  @Test
+  void aBackupWrappedByAwsKmsRestoresAndAKmsOutageStopsTheRestoreNamingTheKey() throws Exception {
+    String topic = "encrypted-" + (++counter);
+    String id = "enc-kms-" + counter;
+    source.createTopic(topic, PARTITIONS, Map.of());
+    produce(topic, PARTITIONS, 0, 300);
+    try (KmsStandIn kms = new KmsStandIn("eu-central-1", "AKIDENCRYPTIONIT")) {
+      String arn = kms.createKey();
+      kms.alias("alias/backups", arn);
+      Map<String, String> config = Map.of("storage.encryption.kek", "aws-kms",
+          "storage.encryption.aws-kms.key-id", "alias/backups",
+          "storage.encryption.aws-kms.region", "eu-central-1",
+          "storage.encryption.aws-kms.endpoint", kms.endpoint().toString(),
+          "storage.encryption.aws-kms.access-key-id", "AKIDENCRYPTIONIT",
+          "storage.encryption.aws-kms.secret-access-key", "kms-it-secret",
+          "storage.encryption.aws-kms.request-timeout", "2s",
+          "storage.encryption.aws-kms.max-retries", "1");
+      try (KeyWrapper kek = KeyWrappers.open(config, Map.of(), getClass().getClassLoader()).orElseThrow()) {
+        new BackupJob(storage, backup(id, topic, kek).build()).run();
+        for (SegmentEntry s : allSegments(id, topic)) {
+          WrappedDataKey wrapped = BackupJson.read(storage.get(BackupLayout.dataKey(ObjectKey.of(s.key()))),
+              WrappedDataKey.class, s.key());
+          assertEquals("aws-kms", wrapped.kekProvider());
+          assertEquals(arn, wrapped.kekId(), "the key's ARN is recorded, not the alias");
+        }
+        new RestoreJob(storage, restore(id, topic, topic + "-kms", kek).build()).run();
+        assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(source, topic)),
+            KafkaFixtures.contents(KafkaFixtures.readCommitted(target, topic + "-kms")));
+        kms.close();
+        SegmentKeyException down = assertThrows(SegmentKeyException.class,
+            () -> new RestoreJob(storage, restore(id, topic, topic + "-kms-down", kek).build()).run());
+        assertTrue(down.getMessage().contains(arn) && down.getMessage().contains("unreachable")
+            && down.getMessage().contains(".kbseg"), down.getMessage());
+        assertFalse(down.getMessage().contains("kms-it-secret"));
+        assertNothingRestored(topic + "-kms-down");
+      }
+    }
   }
 
   @Test
