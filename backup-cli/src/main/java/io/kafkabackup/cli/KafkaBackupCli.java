@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Back up Kafka topics to a filesystem, S3 or Azure Blob Storage and restore them exactly once.",
     subcommands = {BackupCommand.class, RestoreCommand.class, ValidateRestoreCommand.class, ListCommand.class,
         DescribeCommand.class,
-        VerifyCommand.class, PruneCommand.class, GroupsCommand.class, CacheCommand.class, ConfigCommand.class,
+        VerifyCommand.class, RekeyCommand.class, PruneCommand.class, GroupsCommand.class, CacheCommand.class, ConfigCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed, 2 usage or configuration error, 3 verification found problems (verify,",
         "validate-restore),",

@@ -32,11 +32,14 @@ import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.testkit.KmsStandIn;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -72,6 +75,8 @@ abstract class EncryptionContract extends TwoClusters {
 
   @TempDir
   Path keyDir;
+  @TempDir
+  Path configDir;
   private final Map<String, String> keyValues = new HashMap<>();
   private int counter;
 
@@ -173,6 +178,7 @@ abstract class EncryptionContract extends TwoClusters {
       }
     }
 
+    Instant rekeyStarted = Instant.now();
     // Restored whole with the current key and the old one beside it.
     String restored = topic + "-restored";
     try (KeyWrapper current = local("k2-" + counter)) {
@@ -185,6 +191,47 @@ abstract class EncryptionContract extends TwoClusters {
     VerifyReport withoutKeys = new BackupCatalog(storage).verify(id);
     assertTrue(withoutKeys.ok(), withoutKeys.problems().toString());
     assertEquals(withoutKeys.segmentsChecked(), withoutKeys.segmentsNotDecrypted());
+
+    // rekey through the CLI: every data key re-wrapped under the second key; then the first key is retired.
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream logs = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
+    CliRun rekey;
+    CliRun again;
+    CliRun verify;
+    try {
+      rekey = CliRun.run(Map.of(), "rekey", id, "-c", cliConfig("k2-" + counter).toString(), "-vv");
+      again = CliRun.run(Map.of(), "rekey", id, "-c", cliConfig("k2-" + counter).toString());
+      Files.delete(keyDir.resolve("k1-" + counter));
+      verify = CliRun.run(Map.of(), "verify", id, "-c", cliConfig("k2-" + counter).toString(), "-vv");
+    } finally {
+      System.setErr(stderr);
+    }
+    assertEquals(0, rekey.code(), rekey.err());
+    assertTrue(rekey.out().contains(byKek.get("k1-" + counter) + " data key(s) re-wrapped under local key 'k2-"
+        + counter + "'") && rekey.out().contains("no longer used by this backup: k1-" + counter), rekey.out());
+    assertTrue(again.out().contains(" 0 data key(s) re-wrapped") && again.out().contains(names.stream()
+        .filter(n -> n.endsWith(".kbkey")).count() + " already were"), again.out());
+    assertEquals(0, verify.code(), verify.out() + verify.err());
+    assertTrue(verify.out().contains("all intact") && !verify.out().contains("without key access"), verify.out());
+    CliRun keyless = CliRun.run(Map.of(), "verify", id, "-c", cliConfig(null).toString());
+    assertEquals(0, keyless.code(), keyless.out() + keyless.err());
+    assertTrue(keyless.out().contains(withoutKeys.segmentsChecked() + " encrypted segment(s) checked without key access"),
+        keyless.out());
+    String everything = logs.toString(StandardCharsets.UTF_8) + rekey.out() + rekey.err() + verify.out() + verify.err();
+    for (String key : keyValues.values()) {
+      assertFalse(everything.contains(key), "a key-encryption key reached the output or the logs");
+    }
+    try (KeyWrapper second = local("k2-" + counter)) {
+      new RestoreJob(storage, restore(id, topic, restored + "-rekeyed", second).build()).run();
+    }
+    assertEquals(KafkaFixtures.contents(expected),
+        KafkaFixtures.contents(KafkaFixtures.readCommitted(target, restored + "-rekeyed")));
+    for (String name : names) {
+      if (name.endsWith(".kbseg")) {
+        assertTrue(storage.stat(ObjectKey.of(name)).lastModified().isBefore(rekeyStarted), name + " was rewritten");
+      }
+    }
 
     // The control: the same records backed up plain show the marker, so the search above can find it.
     String plainId = "plain-" + counter;
@@ -301,6 +348,19 @@ abstract class EncryptionContract extends TwoClusters {
           .collect(Collectors.toList()));
     }
     assertNothingRestored(topic + "-tampered");
+  }
+
+  /** A CLI configuration file (JSON is YAML) with this test's storage and, given a key id, its encryption. */
+  private Path cliConfig(String currentKeyId) throws Exception {
+    Map<String, Object> storageSection = new HashMap<>(storageSettings);
+    if (currentKeyId != null) {
+      storageSection.put("encryption", Map.of("kek", "local",
+          "local", Map.of("key-id", currentKeyId, "key-dir", keyDir.toString())));
+    }
+    Path file = Files.createTempFile(configDir, "kafka-backup-", ".yaml");
+    Files.write(file, BackupJson.write(Map.of("storage", storageSection,
+        "kafka", Map.of("bootstrap.servers", source.bootstrapServers()))));
+    return file;
   }
 
   private void assertNothingRestored(String restored) {

@@ -21,6 +21,8 @@ abstract class TwoClusters {
   protected KafkaBroker source;
   protected KafkaBroker target;
   protected StorageBackend storage;
+  /** The configuration {@link #storage} was opened with, for tests that open it again (the CLI). */
+  protected Map<String, String> storageSettings;
 
   /** A fresh, empty storage configuration for one test. */
   protected abstract Map<String, String> storageConfig();
@@ -39,7 +41,8 @@ abstract class TwoClusters {
 
   @BeforeEach
   void openStorage() {
-    storage = StorageUnderTest.open(storageConfig());
+    storageSettings = storageConfig();
+    storage = StorageUnderTest.open(storageSettings);
   }
 
   @AfterEach
