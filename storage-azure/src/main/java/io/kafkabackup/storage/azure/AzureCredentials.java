@@ -135,10 +135,6 @@ final class AzureCredentials {
   }
 
   private static Selection build(Method m, StorageConfig config, String accountName) {
-    String clientId = config.string(CLIENT_ID).orElse(null);
-    String tenantId = config.string(TENANT_ID).orElse(null);
-    String authority = config.url(AUTHORITY_HOST).map(URI::toString).orElse(null);
-    String identity = " client_id=" + clientId + " tenant_id=" + tenantId;
     switch (m) {
       case ACCOUNT_KEY: {
         String accountKey = config.string(ACCOUNT_KEY).orElseThrow().trim();
@@ -157,17 +153,74 @@ final class AzureCredentials {
         checkConnectionString(config.fullName(CONNECTION_STRING), cs);
         return new Selection(m, "method=connection-string", b -> b.connectionString(cs));
       }
+      default: {
+        TokenCredential credential = token(m, config);
+        Method method = m == Method.AUTO ? Method.DEFAULT : m;
+        return new Selection(method, describe(method, config), b -> b.credential(credential));
+      }
+    }
+  }
+
+  /** The Entra ID methods: the ones that yield a bearer token, as Key Vault needs. */
+  static final List<Method> TOKEN_METHODS = List.of(Method.WORKLOAD_IDENTITY, Method.OIDC_TOKEN, Method.CLIENT_SECRET,
+      Method.DEFAULT);
+
+  /**
+   * Chooses an Entra ID token credential from the same keys as the storage's ({@code auth}, {@code client-id},
+   * {@code tenant-id}, {@code authority-host}, {@code federated-token-file}, {@code oidc-token},
+   * {@code client-secret}, declared under another section): the Key Vault provider's.
+   *
+   * @param config a configuration declaring those keys
+   * @return the method chosen, its description (no secret) and the credential
+   */
+  static TokenSelection selectToken(StorageConfig config) {
+    Method forced = Method.of(config.string(AUTH).orElse("auto"));
+    Method chosen = forced;
+    if (forced == Method.AUTO) {
+      chosen = TOKEN_METHODS.stream().filter(m -> m != Method.DEFAULT && missingInputs(m, config, null).isEmpty())
+          .findFirst().orElse(Method.DEFAULT);
+    } else {
+      List<ConfigKey> missing = missingInputs(forced, config, null);
+      if (!missing.isEmpty()) {
+        throw new InvalidConfigurationException(config.fullName(missing.get(0)), config.fullName(AUTH) + "="
+            + forced.configName() + " needs " + missing.stream().map(k -> describe(config, k))
+            .collect(Collectors.joining(", ")));
+      }
+    }
+    return new TokenSelection(chosen, describe(chosen, config), token(chosen, config));
+  }
+
+  /**
+   * A chosen token credential.
+   *
+   * @param method how it authenticates
+   * @param description what to log: the method, client id and tenant, never a secret
+   * @param credential the credential
+   */
+  record TokenSelection(Method method, String description, TokenCredential credential) {
+  }
+
+  private static String describe(Method m, StorageConfig config) {
+    String identity = " client_id=" + config.string(CLIENT_ID).orElse(null) + " tenant_id="
+        + config.string(TENANT_ID).orElse(null);
+    return "method=" + (m == Method.DEFAULT ? "default-chain" : m.configName()) + identity
+        + (m == Method.WORKLOAD_IDENTITY ? " token_file=" + config.path(FEDERATED_TOKEN_FILE).orElseThrow() : "");
+  }
+
+  /** The bearer-token credential of an Entra ID method. */
+  private static TokenCredential token(Method m, StorageConfig config) {
+    String clientId = config.string(CLIENT_ID).orElse(null);
+    String tenantId = config.string(TENANT_ID).orElse(null);
+    String authority = config.url(AUTHORITY_HOST).map(URI::toString).orElse(null);
+    switch (m) {
       case WORKLOAD_IDENTITY: {
         Path tokenFile = config.path(FEDERATED_TOKEN_FILE).orElseThrow();
         // AKS rotates the projected token: read it for every token request, keep it in memory only.
-        TokenCredential credential = assertionCredential(clientId, tenantId, authority, () -> readToken(tokenFile));
-        return new Selection(m, "method=workload-identity" + identity + " token_file=" + tokenFile,
-            b -> b.credential(credential));
+        return assertionCredential(clientId, tenantId, authority, () -> readToken(tokenFile));
       }
       case OIDC_TOKEN: {
         String token = config.string(OIDC_TOKEN).orElseThrow().trim();
-        TokenCredential credential = assertionCredential(clientId, tenantId, authority, () -> token);
-        return new Selection(m, "method=oidc-token" + identity, b -> b.credential(credential));
+        return assertionCredential(clientId, tenantId, authority, () -> token);
       }
       case CLIENT_SECRET: {
         ClientSecretCredentialBuilder builder = new ClientSecretCredentialBuilder().clientId(clientId)
@@ -175,8 +228,7 @@ final class AzureCredentials {
         if (authority != null) {
           builder.authorityHost(authority).disableInstanceDiscovery();
         }
-        TokenCredential credential = builder.build();
-        return new Selection(m, "method=client-secret" + identity, b -> b.credential(credential));
+        return builder.build();
       }
       default: {
         DefaultAzureCredentialBuilder builder = new DefaultAzureCredentialBuilder();
@@ -189,8 +241,7 @@ final class AzureCredentials {
         if (authority != null) {
           builder.authorityHost(authority).disableInstanceDiscovery();
         }
-        TokenCredential credential = builder.build();
-        return new Selection(Method.DEFAULT, "method=default-chain" + identity, b -> b.credential(credential));
+        return builder.build();
       }
     }
   }
