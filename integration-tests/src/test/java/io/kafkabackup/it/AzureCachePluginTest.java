@@ -8,7 +8,6 @@ import io.kafkabackup.cli.ExitCode;
 import io.kafkabackup.storage.testkit.AzuriteServer;
 import io.kafkabackup.storage.testkit.EntraStandIn;
 import io.kafkabackup.storage.testkit.OidcStandIn;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ class AzureCachePluginTest {
 
   @BeforeAll
   static void start() throws Exception {
-    entra = EntraStandIn.start(Files.createDirectories(dir.resolve("tls")), TENANT, CLIENT);
+    entra = EntraStandIn.start(TENANT, CLIENT);
     idp = entra.identity();
     azurite = entra.azurite();
   }

@@ -31,7 +31,10 @@ import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
+import io.kafkabackup.storage.testkit.KeyVaultStandIn;
 import io.kafkabackup.storage.testkit.KmsStandIn;
+import io.kafkabackup.storage.testkit.LoopbackTls;
+import io.kafkabackup.storage.testkit.OidcStandIn;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -277,6 +280,50 @@ abstract class EncryptionContract extends TwoClusters {
         assertNothingRestored(topic + "-kms-down");
       }
     }
+  }
+
+  @Test
+  void aBackupWrappedByKeyVaultRestoresAcrossARotationOfTheVaultKey() throws Exception {
+    String topic = "encrypted-" + (++counter);
+    String id = "enc-vault-" + counter;
+    String tenant = "3a2b1c0d-9e8f-4a7b-8c6d-5e4f3a2b1c0d";
+    String clientId = "7d6c5b4a-3928-4716-a5b4-c3d2e1f00f1e";
+    source.createTopic(topic, PARTITIONS, Map.of());
+    produce(topic, PARTITIONS, 0, 300);
+    LoopbackTls tls = LoopbackTls.trusted();
+    try (OidcStandIn identity = new OidcStandIn(tls.serverContext(), tenant, clientId);
+        KeyVaultStandIn vault = new KeyVaultStandIn(tls.serverContext(), tenant, token -> identity.tokenRequests()
+            .stream().anyMatch(r -> token.equals(r.issuedToken())))) {
+      identity.expectSecret("vault-it-secret");
+      String key = vault.createKey("backups");
+      Map<String, String> config = Map.of("storage.encryption.kek", "azure-key-vault",
+          "storage.encryption.azure-key-vault.key-id", key,
+          "storage.encryption.azure-key-vault.tenant-id", tenant,
+          "storage.encryption.azure-key-vault.client-id", clientId,
+          "storage.encryption.azure-key-vault.client-secret", "vault-it-secret",
+          "storage.encryption.azure-key-vault.authority-host", identity.authorityHost(),
+          "storage.encryption.azure-key-vault.disable-challenge-resource-verification", "true");
+      try (KeyWrapper kek = KeyWrappers.open(config, Map.of(), getClass().getClassLoader()).orElseThrow()) {
+        new BackupJob(storage, backup(id, topic, kek).build()).run();
+        String rotated = vault.rotate("backups");
+        produce(topic, PARTITIONS, 300, 300);
+        new BackupJob(storage, backup(id, topic, kek).build()).run();
+        Map<String, Integer> byVersion = new HashMap<>();
+        for (SegmentEntry s : allSegments(id, topic)) {
+          WrappedDataKey wrapped = BackupJson.read(storage.get(BackupLayout.dataKey(ObjectKey.of(s.key()))),
+              WrappedDataKey.class, s.key());
+          assertEquals("azure-key-vault", wrapped.kekProvider());
+          assertTrue(wrapped.kekId().startsWith(key + "/"), wrapped.kekId());
+          byVersion.merge(wrapped.kekId(), 1, Integer::sum);
+        }
+        assertEquals(2, byVersion.size(), byVersion.toString());
+        assertTrue(byVersion.containsKey(rotated), byVersion.toString());
+        new RestoreJob(storage, restore(id, topic, topic + "-vault", kek).build()).run();
+      }
+      assertTrue(vault.calls().stream().anyMatch(c -> c.operation().equals("unwrapkey") && c.status() == 200));
+    }
+    assertEquals(KafkaFixtures.contents(KafkaFixtures.readCommitted(source, topic)),
+        KafkaFixtures.contents(KafkaFixtures.readCommitted(target, topic + "-vault")));
   }
 
   @Test

@@ -59,7 +59,7 @@ class AzureAuthenticationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    entra = EntraStandIn.start(dir, TENANT, CLIENT_ID);
+    entra = EntraStandIn.start(TENANT, CLIENT_ID);
     idp = entra.identity();
     azurite = entra.azurite();
     admin = new BlobServiceClientBuilder().endpoint(azurite.endpoint().blobEndpoint().toString())

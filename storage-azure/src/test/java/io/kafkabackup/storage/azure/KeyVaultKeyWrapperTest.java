@@ -16,7 +16,6 @@ import io.kafkabackup.storage.testkit.LoopbackTls;
 import io.kafkabackup.storage.testkit.OidcStandIn;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -27,7 +26,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The azure-key-vault key-encryption provider through the Azure SDK's CryptographyClient: HTTPS to a Key
@@ -38,15 +36,12 @@ class KeyVaultKeyWrapperTest {
   private static final String CLIENT_ID = "5c4b3a29-1807-4f6e-9d8c-7b6a59483726";
   private static final String SECRET = "kv-sp-secret-" + System.nanoTime();
 
-  @TempDir
-  static Path dir;
   private static OidcStandIn identity;
   private static KeyVaultStandIn vault;
 
   @BeforeAll
   static void start() throws Exception {
-    LoopbackTls tls = LoopbackTls.create(dir);
-    tls.trustInThisJvm();
+    LoopbackTls tls = LoopbackTls.trusted();
     identity = new OidcStandIn(tls.serverContext(), TENANT, CLIENT_ID);
     identity.expectSecret(SECRET);
     vault = new KeyVaultStandIn(tls.serverContext(), TENANT, token -> identity.tokenRequests().stream()

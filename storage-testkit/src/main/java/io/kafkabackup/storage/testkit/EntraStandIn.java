@@ -1,12 +1,10 @@
 package io.kafkabackup.storage.testkit;
 
-import java.nio.file.Path;
-
 /**
  * Azure with Entra ID, without a cloud: a loopback certificate trusted by this JVM, the OAuth 2.0
  * identity stand-in ({@link OidcStandIn}) and an Azurite in OAuth mode over HTTPS that accepts the bearer
- * tokens it issues. Start it before the JVM first uses TLS (it installs the trust store); close it after
- * the last test.
+ * tokens it issues, with the JVM's {@link LoopbackTls#trusted() loopback certificate}. Start it before the
+ * JVM first uses TLS; close it after the last test.
  */
 public final class EntraStandIn implements AutoCloseable {
   private final OidcStandIn identity;
@@ -20,15 +18,13 @@ public final class EntraStandIn implements AutoCloseable {
   /**
    * Starts both servers on loopback.
    *
-   * @param dir where the key and trust stores are written
    * @param tenant the tenant id the identity endpoint serves
    * @param clientId the client id it issues tokens to
    * @return the running stand-ins
    * @throws Exception if a server cannot start
    */
-  public static EntraStandIn start(Path dir, String tenant, String clientId) throws Exception {
-    LoopbackTls tls = LoopbackTls.create(dir);
-    tls.trustInThisJvm();
+  public static EntraStandIn start(String tenant, String clientId) throws Exception {
+    LoopbackTls tls = LoopbackTls.trusted();
     OidcStandIn identity = new OidcStandIn(tls.serverContext(), tenant, clientId);
     try {
       return new EntraStandIn(identity, AzuriteServer.builder().mode(AzuriteServer.Mode.NPM)

@@ -13,14 +13,16 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
 /**
- * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, and a trust store holding it.
- * {@link #trustInThisJvm()} makes it the JVM's default trust store, so the Azure SDK (Netty) and the
- * identity library reach the HTTPS stand-ins exactly as they reach real endpoints; call it before the
- * JVM first uses TLS.
+ * A self-signed certificate for 127.0.0.1, made with the JDK's keytool, and a trust store holding it,
+ * made the JVM's default trust store by {@link #trusted()}, so the Azure SDK (Netty) and the identity
+ * library reach the HTTPS stand-ins exactly as they reach real endpoints; call it before the JVM first
+ * uses TLS.
  */
 public final class LoopbackTls {
   /** The password of both stores. */
   public static final String PASSWORD = "changeit-test";
+
+  private static LoopbackTls trusted;
 
   private final Path keyStore;
   private final Path trustStore;
@@ -31,14 +33,25 @@ public final class LoopbackTls {
   }
 
   /**
-   * Makes the key pair, certificate and trust store in {@code dir}.
+   * The one certificate of this JVM, made on first use in a temporary directory and made the JVM's
+   * default trust store: the JDK and Netty's OpenSSL engine load the trust store once, so every HTTPS
+   * stand-in of a JVM presents this certificate.
    *
-   * @param dir where the stores are written
-   * @return the stores
+   * @return the JVM's loopback TLS
    * @throws IOException if keytool fails
    * @throws InterruptedException if interrupted while keytool runs
    */
-  public static LoopbackTls create(Path dir) throws IOException, InterruptedException {
+  public static synchronized LoopbackTls trusted() throws IOException, InterruptedException {
+    if (trusted == null) {
+      LoopbackTls tls = create(Files.createTempDirectory("loopback-tls"));
+      tls.trustInThisJvm();
+      trusted = tls;
+    }
+    return trusted;
+  }
+
+  /** Makes the key pair, certificate and trust store in {@code dir}. */
+  private static LoopbackTls create(Path dir) throws IOException, InterruptedException {
     Path keyStore = dir.resolve("server.p12");
     Path cert = dir.resolve("server.crt");
     Path trustStore = dir.resolve("trust.p12");
@@ -62,7 +75,7 @@ public final class LoopbackTls {
   }
 
   /** Makes the trust store this JVM's default; call before the JVM first uses TLS. */
-  public void trustInThisJvm() {
+  private void trustInThisJvm() {
     System.setProperty("javax.net.ssl.trustStore", trustStore.toString());
     System.setProperty("javax.net.ssl.trustStorePassword", PASSWORD);
     System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
