@@ -6,6 +6,7 @@ import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.SecurityScope;
 import io.kafkabackup.backup.kafka.TopicSelection;
 import io.kafkabackup.backup.log.LogPolicy;
+import io.kafkabackup.storage.KeyWrapper;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +80,15 @@ final class BackupSinkConfig {
    * @throws ConfigException naming the key of a value that cannot be used
    */
   static BackupOptions options(Map<String, String> props) {
+    return options(props, null);
+  }
+
+  /**
+   * The backup options, encrypting new segments under {@code kek} (null: not encrypted).
+   *
+   * @throws ConfigException naming the key of a value that cannot be used
+   */
+  static BackupOptions options(Map<String, String> props, KeyWrapper kek) {
     Map<String, Object> parsed = DEFINITION.parse(props);
     String topics = props.get(SinkTask.TOPICS_CONFIG);
     String regex = props.get(SinkTask.TOPICS_REGEX_CONFIG);
@@ -104,6 +114,7 @@ final class BackupSinkConfig {
           .securityScope(SecurityScope.valueOf(((String) parsed.get(SECURITY)).toUpperCase(Locale.ROOT)))
           .logPolicy(policy)
           .kafka(ConnectorSettings.kafkaClient(props))
+          .encryption(kek)
           .build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());

@@ -1,9 +1,12 @@
 package io.kafkabackup.connect;
 
 import io.kafkabackup.storage.InvalidConfigurationException;
+import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.KeyWrapperProvider;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +38,7 @@ final class ConnectorSettings {
       "ssl.truststore.certificates");
   private static final String STORAGE_GROUP = "Storage";
   private static final String KAFKA_GROUP = "Kafka clients";
+  private static final String ENCRYPTION_GROUP = "Encryption";
 
   private ConnectorSettings() {
   }
@@ -54,6 +58,19 @@ final class ConnectorSettings {
         def.define(name, key.secret() ? ConfigDef.Type.PASSWORD : ConfigDef.Type.STRING, null,
             key.required() ? ConfigDef.Importance.HIGH : ConfigDef.Importance.LOW, key.description(), STORAGE_GROUP,
             order++, ConfigDef.Width.MEDIUM, name);
+      }
+    }
+    def.define(KeyWrappers.KEK, ConfigDef.Type.STRING, null, ConfigDef.Importance.MEDIUM,
+        "Encrypts new segments under this key-encryption provider (and decrypts with it): "
+            + String.join(", ", KeyWrappers.providers(ConnectorSettings.class.getClassLoader()).stream()
+            .map(KeyWrapperProvider::type).toList()) + ". Unset: nothing is encrypted.",
+        ENCRYPTION_GROUP, 1, ConfigDef.Width.SHORT, KeyWrappers.KEK);
+    order = 2;
+    for (KeyWrapperProvider provider : KeyWrappers.providers(ConnectorSettings.class.getClassLoader())) {
+      for (ConfigKey key : provider.configKeys()) {
+        String name = key.fullName("encryption." + provider.type());
+        def.define(name, key.secret() ? ConfigDef.Type.PASSWORD : ConfigDef.Type.STRING, null,
+            ConfigDef.Importance.LOW, key.description(), ENCRYPTION_GROUP, order++, ConfigDef.Width.MEDIUM, name);
       }
     }
     def.define(KAFKA_BOOTSTRAP, ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH,
@@ -86,6 +103,22 @@ final class ConnectorSettings {
     return StorageBackends.builder().config(config).open();
   }
 
+  /**
+   * Opens the key-encryption key service the {@code storage.encryption.*} keys configure, from the raw
+   * configuration like {@link #openStorage}.
+   *
+   * @return the service, which the caller closes, or null when encryption is not configured
+   */
+  static KeyWrapper openKeyWrapper(Map<String, String> originals) {
+    Map<String, String> config = new TreeMap<>();
+    originals.forEach((k, v) -> {
+      if (k.startsWith(KeyWrappers.SECTION) && v != null) {
+        config.put(k, v);
+      }
+    });
+    return KeyWrappers.open(config, System.getenv(), ConnectorSettings.class.getClassLoader()).orElse(null);
+  }
+
   /** The client properties the {@code kafka.*} keys give. */
   static Map<String, Object> kafkaClient(Map<String, String> originals) {
     Map<String, Object> props = new HashMap<>();
@@ -111,6 +144,15 @@ final class ConnectorSettings {
     } catch (RuntimeException e) {
       values.computeIfAbsent(StorageBackends.BACKEND, ConfigValue::new)
           .addErrorMessage("the storage could not be opened: " + e.getMessage());
+    }
+    try {
+      // Opened for its configuration's checks only: a key service is first called by a task.
+      KeyWrapper kek = openKeyWrapper(originals);
+      if (kek != null) {
+        kek.close();
+      }
+    } catch (InvalidConfigurationException e) {
+      values.computeIfAbsent(e.configKey().orElse(KeyWrappers.KEK), ConfigValue::new).addErrorMessage(e.getMessage());
     }
   }
 

@@ -4,6 +4,7 @@ import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.format.RecordHeader;
 import io.kafkabackup.backup.format.TimestampKind;
 import io.kafkabackup.backup.kafka.BackupSink;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import org.apache.kafka.connect.sink.SinkTask;
  */
 public final class KafkaBackupSinkTask extends SinkTask {
   private StorageBackend storage;
+  private KeyWrapper kek;
   private BackupSink sink;
 
   @Override
@@ -35,7 +37,8 @@ public final class KafkaBackupSinkTask extends SinkTask {
   public void start(Map<String, String> props) {
     storage = ConnectorSettings.openStorage(props);
     try {
-      sink = new BackupSink(storage, BackupSinkConfig.options(props), new BackupSink.Control() {
+      kek = ConnectorSettings.openKeyWrapper(props);
+      sink = new BackupSink(storage, BackupSinkConfig.options(props, kek), new BackupSink.Control() {
         @Override
         public void rewind(TopicPartition tp, long offset) {
           context.offset(tp, offset);
@@ -52,6 +55,9 @@ public final class KafkaBackupSinkTask extends SinkTask {
         }
       });
     } catch (RuntimeException e) {
+      if (kek != null) {
+        kek.close();
+      }
       storage.close();
       throw e;
     }
@@ -108,6 +114,9 @@ public final class KafkaBackupSinkTask extends SinkTask {
         sink.close();
       }
     } finally {
+      if (kek != null) {
+        kek.close();
+      }
       if (storage != null) {
         storage.close();
       }

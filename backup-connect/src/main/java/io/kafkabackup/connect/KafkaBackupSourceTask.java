@@ -5,6 +5,7 @@ import io.kafkabackup.backup.format.RecordHeader;
 import io.kafkabackup.backup.kafka.PartitionReplay;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.layout.SourcePartition;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ public final class KafkaBackupSourceTask extends SourceTask {
   private final Deque<Share> pending = new ArrayDeque<>();
   private StorageBackend storage;
   private RestoreOptions options;
+  /** Unwraps encrypted segments' data keys; null when encryption is not configured. */
+  private KeyWrapper kek;
   private int pollRecords;
   private Share current;
   private PartitionReplay replay;
@@ -71,7 +74,8 @@ public final class KafkaBackupSourceTask extends SourceTask {
 
   @Override
   public void start(Map<String, String> props) {
-    options = RestoreSourceConfig.options(props);
+    kek = ConnectorSettings.openKeyWrapper(props);
+    options = RestoreSourceConfig.options(props, kek);
     pollRecords = (Integer) RestoreSourceConfig.DEFINITION.parse(props).get(RestoreSourceConfig.POLL_RECORDS);
     for (String entry : props.getOrDefault(RestoreSourceConfig.TASK_PARTITIONS, "").split(",")) {
       if (!entry.isBlank()) {
@@ -182,6 +186,9 @@ public final class KafkaBackupSourceTask extends SourceTask {
       closeReplay();
       if (storage != null) {
         storage.close();
+      }
+      if (kek != null) {
+        kek.close();
       }
     }
   }

@@ -4,6 +4,7 @@ import io.kafkabackup.backup.kafka.ExistingDataPolicy;
 import io.kafkabackup.backup.kafka.PartitionMapping;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.KeyWrapper;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -89,6 +90,15 @@ final class RestoreSourceConfig {
    * @throws ConfigException naming the key of a value that cannot be used
    */
   static RestoreOptions options(Map<String, String> props) {
+    return options(props, null);
+  }
+
+  /**
+   * The restore options, unwrapping encrypted segments' data keys with {@code kek} (null: none).
+   *
+   * @throws ConfigException naming the key of a value that cannot be used
+   */
+  static RestoreOptions options(Map<String, String> props, KeyWrapper kek) {
     Map<String, Object> parsed = DEFINITION.parse(props);
     @SuppressWarnings("unchecked")
     List<String> topics = (List<String>) parsed.get(TOPICS);
@@ -133,7 +143,7 @@ final class RestoreSourceConfig {
       b.createTopics((Boolean) parsed.get(CREATE_TOPICS));
       b.onExistingData(ExistingDataPolicy.valueOf(enumName(parsed.get(ON_EXISTING_DATA))));
       b.allowLogAppendTime((Boolean) parsed.get(ALLOW_LOG_APPEND_TIME));
-      b.kafka(ConnectorSettings.kafkaClient(props));
+      b.kafka(ConnectorSettings.kafkaClient(props)).encryption(kek);
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());

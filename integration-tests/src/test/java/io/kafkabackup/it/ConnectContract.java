@@ -5,20 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkabackup.backup.catalog.BackupCatalog;
 import io.kafkabackup.backup.catalog.VerifyReport;
+import io.kafkabackup.backup.crypto.SegmentKeys;
 import io.kafkabackup.backup.format.BackupRecord;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.backup.layout.BackupLayout;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.SegmentEntry;
+import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.ConnectCluster;
 import io.kafkabackup.storage.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -255,8 +261,21 @@ abstract class ConnectContract {
     }
   }
 
+  /** A local key-encryption key, as a connector configuration gives it (a PASSWORD key Connect masks). */
+  private static final Map<String, String> ENCRYPTION = Map.of("storage.encryption.kek", "local",
+      "storage.encryption.local.key-id", "connect-kek",
+      "storage.encryption.local.key", Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef"
+          .getBytes(StandardCharsets.US_ASCII)));
+
+  private static Map<String, String> encrypted(Map<String, String> config) {
+    Map<String, String> c = new HashMap<>(config);
+    c.putAll(ENCRYPTION);
+    return c;
+  }
+
   @Test
-  void aCliBackupRestoresWithTheSourceConnectorAndACorruptSegmentFailsTheTaskNamingIt() throws Exception {
+  void anEncryptedCliBackupRestoresWithTheSourceConnectorTheSinkEncryptsAndACorruptSegmentFailsTheTask()
+      throws Exception {
     Map<String, String> storageConfig = storageConfig("interop");
     String topic = "cli-made";
     String broken = "cli-broken";
@@ -264,14 +283,32 @@ abstract class ConnectContract {
     broker.createTopic(broken, 1, Map.of());
     KafkaFixtures.producePlain(broker, topic, 3, 600, 3);
     KafkaFixtures.producePlain(broker, broken, 1, 300, 4);
-    try (StorageBackend storage = StorageUnderTest.open(storageConfig)) {
+    try (StorageBackend storage = StorageUnderTest.open(storageConfig);
+        KeyWrapper kek = KeyWrappers.open(ENCRYPTION, Map.of(), getClass().getClassLoader()).orElseThrow()) {
       new BackupJob(storage, BackupOptions.builder("by-cli", TopicSelection.of(topic, broken))
-          .kafka(broker.clientProperties()).segmentLimits(64 * 1024, 100, Duration.ofMinutes(5)).build()).run();
-      connect.put("cli-restore", source(storageConfig, "by-cli", Map.of(topic, "from-cli-" + topic), 2));
+          .kafka(broker.clientProperties()).segmentLimits(64 * 1024, 100, Duration.ofMinutes(5)).encryption(kek)
+          .build()).run();
+      connect.put("cli-restore", encrypted(source(storageConfig, "by-cli", Map.of(topic, "from-cli-" + topic), 2)));
       Map<Integer, List<String>> expected = KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, topic));
       awaitEqual(expected, () -> KafkaFixtures.contents(KafkaFixtures.readCommitted(broker, "from-cli-" + topic)),
-          "the restore of a CLI backup");
+          "the restore of an encrypted CLI backup");
       connect.delete("cli-restore");
+
+      // The sink connector encrypts what it writes: every segment has a key object, and only the key decrypts it.
+      connect.put("encrypting-backup", encrypted(sink(storageConfig, "encrypted-by-connect", List.of(topic), 2)));
+      ConnectCluster.await(Duration.ofSeconds(120), "the encrypted backup to catch up",
+          () -> committedRecords(storage, "encrypted-by-connect", topic, 3) >= 600);
+      connect.delete("encrypting-backup");
+      for (int p = 0; p < 3; p++) {
+        for (SegmentEntry s : KafkaFixtures.segments(storage, "encrypted-by-connect", new SourcePartition(topic, p))) {
+          assertTrue(storage.exists(BackupLayout.dataKey(ObjectKey.of(s.key()))), "a key object for " + s.key());
+        }
+      }
+      VerifyReport withKey = new BackupCatalog(storage, new SegmentKeys(storage, kek)).verify("encrypted-by-connect");
+      assertTrue(withKey.ok() && withKey.segmentsNotDecrypted() == 0 && withKey.segmentsChecked() > 0,
+          withKey.toString());
+      VerifyReport withoutKey = new BackupCatalog(storage).verify("encrypted-by-connect");
+      assertEquals(withKey.segmentsChecked(), withoutKey.segmentsNotDecrypted(), withoutKey.toString());
 
       List<SegmentEntry> segments = KafkaFixtures.segments(storage, "by-cli", new SourcePartition(broken, 0));
       SegmentEntry third = segments.get(2);
@@ -279,7 +316,7 @@ abstract class ConnectContract {
       bytes[bytes.length / 2] ^= 0x5a;
       storage.delete(ObjectKey.of(third.key()));
       storage.put(ObjectKey.of(third.key()), bytes);
-      connect.put("broken-restore", source(storageConfig, "by-cli", Map.of(broken, "from-cli-" + broken), 1));
+      connect.put("broken-restore", encrypted(source(storageConfig, "by-cli", Map.of(broken, "from-cli-" + broken), 1)));
       String trace = connect.awaitFailedTask("broken-restore", Duration.ofSeconds(120));
       assertTrue(trace.contains(third.key()), "the failure names the segment: " + trace);
       // The two verified segments before it are restored; nothing of the corrupt one is visible.
@@ -288,6 +325,15 @@ abstract class ConnectContract {
           restored + " records restored");
       connect.delete("broken-restore");
     }
+  }
+
+  private static long committedRecords(StorageBackend storage, String backupId, String topic, int partitions) {
+    long n = 0;
+    for (int p = 0; p < partitions; p++) {
+      n += KafkaFixtures.segments(storage, backupId, new SourcePartition(topic, p)).stream()
+          .mapToLong(SegmentEntry::recordCount).sum();
+    }
+    return n;
   }
 
   @Test
@@ -301,6 +347,13 @@ abstract class ConnectContract {
     assertTrue(errors.containsKey("value.converter"), errors.toString());
     assertTrue(errors.containsKey("consumer.override.isolation.level"), errors.toString());
     assertTrue(errors.containsKey("backup.segment-max-age"), errors.toString());
+
+    // Once the rest is valid, the storage and the encryption settings are opened and checked too.
+    Map<String, String> encryption = sink(storageConfig("validate"), "v", List.of("t"), 1);
+    encryption.put("name", "v");
+    encryption.put("storage.encryption.kek", "local");
+    Map<String, List<String>> encryptionErrors = connect.validate(SINK, encryption);
+    assertTrue(encryptionErrors.containsKey("storage.encryption.local.key-id"), encryptionErrors.toString());
 
     Map<String, String> restore = source(storageConfig("validate"), "v", Map.of("t", "u"), 1);
     restore.put("transaction.boundary", "poll");
