@@ -8,6 +8,7 @@ import io.kafkabackup.cache.KeyTemplate;
 import io.kafkabackup.cache.RestoreResult;
 import io.kafkabackup.cache.SaveOptions;
 import io.kafkabackup.cache.SaveResult;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.StorageBackend;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -60,8 +61,9 @@ final class CacheCommand implements Callable<Integer> {
     }
 
     <T> T withCache(CliContext ctx, Function<BuildCache, T> action) {
-      try (StorageBackend storage = ctx.openStorage()) {
-        return action.apply(new BuildCache(storage, Clock.systemUTC()));
+      try (StorageBackend storage = ctx.openStorage();
+          KeyWrapper kek = ctx.openKeyWrapper()) {
+        return action.apply(new BuildCache(storage, Clock.systemUTC(), kek));
       }
     }
   }
@@ -86,12 +88,15 @@ final class CacheCommand implements Callable<Integer> {
     boolean skipSymlinks;
     @Option(names = "--no-override", description = "Keep an existing entry of this key (create-only save).")
     boolean noOverride;
+    @Option(names = "--encrypt", description = "Encrypt the archive under a fresh data key wrapped by the "
+        + "key-encryption key of storage.encryption (a restore then needs that key).")
+    boolean encrypt;
 
     @Override
     public Integer call() {
       CliContext ctx = context();
       String rendered = render(ctx, "--key", key);
-      SaveOptions options = CacheOutput.saveOptions(format, level, skipSymlinks, !noOverride);
+      SaveOptions options = CacheOutput.saveOptions(format, level, skipSymlinks, !noOverride, encrypt);
       SaveResult result = withCache(ctx, c -> c.save(rendered, workdir(), mounts, options));
       CacheOutput.saved(this, ctx, result);
       return ExitCode.OK;

@@ -17,10 +17,11 @@ final class CacheOutput {
   private CacheOutput() {
   }
 
-  static SaveOptions saveOptions(String format, Integer level, boolean skipSymlinks, boolean override) {
+  static SaveOptions saveOptions(String format, Integer level, boolean skipSymlinks, boolean override,
+      boolean encrypt) {
     try {
       ArchiveFormat f = ArchiveFormat.of(format);
-      return new SaveOptions(f, level == null ? f.defaultLevel() : level, skipSymlinks, override);
+      return new SaveOptions(f, level == null ? f.defaultLevel() : level, skipSymlinks, override, encrypt);
     } catch (CacheException e) {
       throw new ConfigException((e.getMessage().startsWith("compression level") ? "--level" : "--format") + ": "
           + e.getMessage());

@@ -3,6 +3,8 @@ package io.kafkabackup.cache;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kafkabackup.storage.KeyUnavailableException;
+import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.ListEntry;
 import io.kafkabackup.storage.ObjectAlreadyExistsException;
 import io.kafkabackup.storage.ObjectKey;
@@ -10,6 +12,7 @@ import io.kafkabackup.storage.ObjectNotFoundException;
 import io.kafkabackup.storage.ObjectWriter;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
+import io.kafkabackup.storage.WrappedKey;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -22,10 +25,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -34,6 +40,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.io.input.ReadAheadInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,19 +65,34 @@ public final class BuildCache {
   private static final int STREAM_BUFFER = 256 * 1024;
   /** A save in flight for longer than this is taken for crashed when a later save cleans up. */
   private static final Duration ABANDONED_AFTER = Duration.ofHours(6);
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final StorageBackend backend;
   private final Clock clock;
+  /** Wraps the data keys of encrypted archives; null when no key-encryption key is configured. */
+  private final KeyWrapper kek;
 
   /**
-   * Creates a cache on a backend; the caller keeps owning (and closes) the backend.
+   * Creates a cache on a backend, without encryption; the caller keeps owning (and closes) the backend.
    *
    * @param backend where entries are stored, under {@code cache/} inside its prefix
    * @param clock the clock of save times and age-based flushes
    */
   public BuildCache(StorageBackend backend, Clock clock) {
+    this(backend, clock, null);
+  }
+
+  /**
+   * Creates a cache on a backend that can encrypt archives and restore encrypted ones.
+   *
+   * @param backend where entries are stored, under {@code cache/} inside its prefix
+   * @param clock the clock of save times and age-based flushes
+   * @param kek the key-encryption key service (owned and closed by the caller), or null
+   */
+  public BuildCache(StorageBackend backend, Clock clock, KeyWrapper kek) {
     this.backend = backend;
     this.clock = clock;
+    this.kek = kek;
   }
 
   /**
@@ -98,14 +121,34 @@ public final class BuildCache {
       return new SaveResult(key, false, Optional.empty(), List.of(), Duration.ofNanos(System.nanoTime() - start));
     }
     ArchiveFormat format = options.format();
+    if (options.encrypt() && kek == null) {
+      throw new CacheException("save of cache key '" + key + "': encryption was asked for and no key-encryption key "
+          + "is configured (storage.encryption.kek)");
+    }
     String archive = "archive-" + clock.millis() + "-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current()
         .nextInt()) + format.extension();
     ObjectKey archiveObject = CacheLayout.archiveObject(key, archive);
     ObjectWriter writer = backend.openWriter(archiveObject, PutOptions.createOnly());
     HashingStreams.Out hashed = new HashingStreams.Out(writer);
     TreeArchiver.Stats stats;
+    CacheEntry.Encryption envelope = null;
     try {
-      OutputStream compressed = format.compress(new BufferedOutputStream(hashed, STREAM_BUFFER), options.level());
+      OutputStream stored = new BufferedOutputStream(hashed, STREAM_BUFFER);
+      if (options.encrypt()) {
+        byte[] dataKeyId = new byte[16];
+        byte[] dataKey = new byte[32];
+        RANDOM.nextBytes(dataKeyId);
+        RANDOM.nextBytes(dataKey);
+        try {
+          WrappedKey wrapped = kek.wrap(dataKey);
+          envelope = new CacheEntry.Encryption(HexFormat.of().formatHex(dataKeyId), kek.type(), wrapped.keyId(),
+              Base64.getEncoder().encodeToString(wrapped.bytes()));
+          stored = SealedArchive.seal(stored, new SecretKeySpec(dataKey, "AES"), dataKeyId);
+        } finally {
+          Arrays.fill(dataKey, (byte) 0);
+        }
+      }
+      OutputStream compressed = format.compress(stored, options.level());
       try {
         stats = TreeArchiver.write(workdir, checked, options.skipSymlinks(), compressed);
       } finally {
@@ -122,9 +165,9 @@ public final class BuildCache {
       throw e instanceof IOException io ? new CacheException("save of cache key '" + key + "': " + io.getMessage(),
           io) : (RuntimeException) e;
     }
-    CacheEntry entry = new CacheEntry(CacheEntry.FORMAT, key, archive, format.configName(), hashed.count(),
-        hashed.sha256(), checked, stats.files(), stats.directories(), stats.symlinks(), stats.contentBytes(),
-        clock.millis());
+    CacheEntry entry = new CacheEntry(envelope == null ? CacheEntry.FORMAT : CacheEntry.ENCRYPTED_FORMAT, key, archive,
+        format.configName(), hashed.count(), hashed.sha256(), checked, stats.files(), stats.directories(),
+        stats.symlinks(), stats.contentBytes(), clock.millis(), envelope);
     try {
       backend.put(entryObject, JSON.writeValueAsBytes(entry),
           options.override() ? PutOptions.overwrite() : PutOptions.createOnly());
@@ -237,6 +280,10 @@ public final class BuildCache {
     try (InputStream raw = backend.openStream(archiveObject)) {
       hashed = new HashingStreams.In(raw);
       InputStream buffered = new BufferedInputStream(hashed, STREAM_BUFFER);
+      if (entry.encryption() != null) {
+        // Each chunk reaches the decompressor only once its tag checked out: nothing unauthenticated is extracted.
+        buffered = SealedArchive.open(buffered, id -> dataKey(entry, id));
+      }
       // Download, hashing and decompression run on a read-ahead thread (one buffer ahead, so memory
       // stays bounded) while this thread parses tar headers and writes files: two cores, as a shell's
       // "download | zstd -d | tar -x" uses.
@@ -260,6 +307,32 @@ public final class BuildCache {
     if (!sha.equals(entry.sha256())) {
       throw new CacheIntegrityException("cache key '" + entry.key() + "': archive " + archiveObject
           + " has SHA-256 " + sha + ", its entry says " + entry.sha256(), null);
+    }
+  }
+
+  /** Unwraps an encrypted entry's data key, refusing one whose id differs from the archive's header. */
+  private SecretKey dataKey(CacheEntry entry, byte[] headerKeyId) {
+    CacheEntry.Encryption envelope = entry.encryption();
+    String wrappedBy = envelope.kekProvider() + " key '" + envelope.kekId() + "'";
+    if (!HexFormat.of().formatHex(headerKeyId).equals(envelope.dataKeyId())) {
+      throw new CacheIntegrityException("cache key '" + entry.key() + "': its archive names data key "
+          + HexFormat.of().formatHex(headerKeyId) + ", its entry " + envelope.dataKeyId(), null);
+    }
+    if (kek == null || !kek.type().equals(envelope.kekProvider())) {
+      throw new CacheException("cache key '" + entry.key() + "' is encrypted (data key wrapped by " + wrappedBy
+          + ") and " + (kek == null ? "no key-encryption key is configured" : "the configured provider is " + kek.type()));
+    }
+    byte[] plain;
+    try {
+      plain = kek.unwrap(envelope.kekId(), Base64.getDecoder().decode(envelope.wrappedKey()));
+    } catch (KeyUnavailableException e) {
+      throw new CacheException("cache key '" + entry.key() + "': its data key " + envelope.dataKeyId() + " (wrapped by "
+          + wrappedBy + ") cannot be unwrapped: " + e.getMessage(), e);
+    }
+    try {
+      return new SecretKeySpec(plain, "AES");
+    } finally {
+      Arrays.fill(plain, (byte) 0);
     }
   }
 
@@ -366,9 +439,11 @@ public final class BuildCache {
     }
     try {
       CacheEntry entry = JSON.readValue(bytes, CacheEntry.class);
-      if (entry.format() != CacheEntry.FORMAT) {
+      if (entry.format() != CacheEntry.FORMAT && entry.format() != CacheEntry.ENCRYPTED_FORMAT
+          || (entry.format() == CacheEntry.ENCRYPTED_FORMAT) != (entry.encryption() != null)) {
         throw new CacheException("cache entry " + entryObject + " has format " + entry.format()
-            + "; this version reads format " + CacheEntry.FORMAT);
+            + (entry.encryption() == null ? "" : " with encryption") + "; this version reads formats "
+            + CacheEntry.FORMAT + " (plain) and " + CacheEntry.ENCRYPTED_FORMAT + " (encrypted)");
       }
       return Optional.of(entry);
     } catch (IOException e) {

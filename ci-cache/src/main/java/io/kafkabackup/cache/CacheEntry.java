@@ -19,13 +19,27 @@ import java.util.List;
  * @param symlinks symbolic links in the archive
  * @param contentBytes the files' total length before compression
  * @param createdAtMillis when the save finished, epoch milliseconds
+ * @param encryption how the archive is encrypted (format {@value #ENCRYPTED_FORMAT}), or null when it is not
  */
 public record CacheEntry(int format, String key, String archive, String archiveFormat, long archiveBytes,
     String sha256, List<String> mounts, long files, long directories, long symlinks, long contentBytes,
-    long createdAtMillis) {
+    long createdAtMillis, Encryption encryption) {
 
-  /** The metadata format this library writes and reads. */
+  /** The metadata format of an entry whose archive is plain. */
   public static final int FORMAT = 1;
+  /** The metadata format of an entry whose archive is encrypted: a reader that knows only format 1 refuses it. */
+  public static final int ENCRYPTED_FORMAT = 2;
+
+  /**
+   * The envelope of an encrypted archive: its data key, wrapped by a key-encryption key.
+   *
+   * @param dataKeyId the data key's id in hex, as the archive's header holds it
+   * @param kekProvider the key-encryption provider's type
+   * @param kekId the id of the key-encryption key that wrapped it
+   * @param wrappedKey the wrapped data key, base64
+   */
+  public record Encryption(String dataKeyId, String kekProvider, String kekId, String wrappedKey) {
+  }
 
   /**
    * Copies the mount list.
@@ -42,6 +56,7 @@ public record CacheEntry(int format, String key, String archive, String archiveF
    * @param symlinks symbolic links
    * @param contentBytes uncompressed file bytes
    * @param createdAtMillis when the save finished
+   * @param encryption the archive's envelope, or null
    */
   public CacheEntry {
     mounts = List.copyOf(mounts);

@@ -7,8 +7,9 @@ package io.kafkabackup.cache;
  * @param level the compression level, checked against the format ({@link ArchiveFormat#checkLevel})
  * @param skipSymlinks leave symbolic links out instead of storing them
  * @param override replace an existing entry of the same key; {@code false} makes the save create-only
+ * @param encrypt seal the archive under a fresh data key wrapped by the cache's key-encryption key
  */
-public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks, boolean override) {
+public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks, boolean override, boolean encrypt) {
 
   /**
    * Checks the level.
@@ -17,6 +18,7 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
    * @param level the compression level
    * @param skipSymlinks leave symbolic links out
    * @param override replace an existing entry
+   * @param encrypt seal the archive
    */
   public SaveOptions {
     // tar takes no level: 0 is its only value, anything else is refused by checkLevel.
@@ -26,12 +28,12 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
   }
 
   /**
-   * zstd at its default level, links kept, an existing entry replaced.
+   * zstd at its default level, links kept, an existing entry replaced, not encrypted.
    *
    * @return the defaults
    */
   public static SaveOptions defaults() {
-    return new SaveOptions(ArchiveFormat.ZSTD, ArchiveFormat.ZSTD.defaultLevel(), false, true);
+    return new SaveOptions(ArchiveFormat.ZSTD, ArchiveFormat.ZSTD.defaultLevel(), false, true, false);
   }
 
   /**
@@ -41,7 +43,7 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
    * @return the new options
    */
   public SaveOptions withFormat(ArchiveFormat format) {
-    return new SaveOptions(format, format.defaultLevel(), skipSymlinks, override);
+    return new SaveOptions(format, format.defaultLevel(), skipSymlinks, override, encrypt);
   }
 
   /**
@@ -51,7 +53,7 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
    * @return the new options
    */
   public SaveOptions withLevel(int level) {
-    return new SaveOptions(format, level, skipSymlinks, override);
+    return new SaveOptions(format, level, skipSymlinks, override, encrypt);
   }
 
   /**
@@ -61,7 +63,7 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
    * @return the new options
    */
   public SaveOptions withSkipSymlinks(boolean skip) {
-    return new SaveOptions(format, level, skip, override);
+    return new SaveOptions(format, level, skip, override, encrypt);
   }
 
   /**
@@ -71,6 +73,16 @@ public record SaveOptions(ArchiveFormat format, int level, boolean skipSymlinks,
    * @return the new options
    */
   public SaveOptions withOverride(boolean replace) {
-    return new SaveOptions(format, level, skipSymlinks, replace);
+    return new SaveOptions(format, level, skipSymlinks, replace, encrypt);
+  }
+
+  /**
+   * The same options, sealing the archive or not.
+   *
+   * @param seal whether the archive is encrypted
+   * @return the new options
+   */
+  public SaveOptions withEncrypt(boolean seal) {
+    return new SaveOptions(format, level, skipSymlinks, override, seal);
   }
 }

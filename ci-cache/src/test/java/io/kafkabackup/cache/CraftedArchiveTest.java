@@ -85,7 +85,7 @@ class CraftedArchiveTest {
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive));
     backend.put(ObjectKey.of("cache/" + key + "/archive.tar"), archive);
     CacheEntry entry = new CacheEntry(CacheEntry.FORMAT, key, "archive.tar", "tar", archive.length, sha, List.of("m"),
-        1, 0, 0, 1, System.currentTimeMillis());
+        1, 0, 0, 1, System.currentTimeMillis(), null);
     backend.put(ObjectKey.of("cache/" + key + "/entry.json"), new ObjectMapper().writeValueAsBytes(entry));
   }
 
