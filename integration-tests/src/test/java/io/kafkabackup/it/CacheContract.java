@@ -11,14 +11,20 @@ import io.kafkabackup.cache.FlushSelector;
 import io.kafkabackup.cache.RestoreResult;
 import io.kafkabackup.cache.SaveOptions;
 import io.kafkabackup.cache.SaveResult;
+import io.kafkabackup.storage.ListEntry;
+import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.testkit.FileTrees;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -41,9 +47,13 @@ abstract class CacheContract {
   /** The provider's settings, a fresh container, bucket or directory per call. */
   protected abstract Map<String, String> storageConfig();
 
+  /** The settings {@link #backend} was opened with, for the CLI runs. */
+  Map<String, String> settings;
+
   @BeforeEach
   void open() {
-    backend = StorageUnderTest.open(storageConfig());
+    settings = storageConfig();
+    backend = StorageUnderTest.open(settings);
     cache = new BuildCache(backend, Clock.systemUTC());
   }
 
@@ -71,6 +81,39 @@ abstract class CacheContract {
     try (Stream<Path> top = Files.list(restoredInto)) {
       assertEquals(List.of("deps", "target"), top.map(p -> p.getFileName().toString()).sorted().toList());
     }
+  }
+
+  @Test
+  void anEncryptedSaveThroughTheCliRestoresAndItsArchiveHoldsNoFileBytes() throws IOException {
+    Path work = dir.resolve("encrypted-work");
+    FileTrees.build(work.resolve("deps"), 300, 17);
+    Files.writeString(work.resolve("deps/secret.txt"), "cache-secret-marker-" + "x".repeat(40));
+    Map<String, String> tree = FileTrees.snapshot(work.resolve("deps"));
+    String key = Base64.getEncoder().encodeToString("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    List<String> storage = new ArrayList<>();
+    Map<String, String> config = new HashMap<>(settings);
+    config.put("storage.encryption.kek", "local");
+    config.put("storage.encryption.local.key-id", "ci-cache");
+    config.forEach((k, v) -> storage.addAll(List.of("--storage", k + "=" + v)));
+    Map<String, String> env = Map.of("KAFKA_BACKUP_KEK", key);
+    List<String> save = new ArrayList<>(List.of("cache", "save", "-C", work.toString(), "-k", "enc", "-m", "deps",
+        "--format", "tar", "--encrypt"));
+    save.addAll(storage);
+    CliRun saved = CliRun.run(env, save.toArray(String[]::new));
+    assertEquals(0, saved.code(), saved.out() + saved.err());
+    assertFalse((saved.out() + saved.err()).contains(key));
+    try (Stream<ListEntry> entries = backend.list("cache/enc/")) {
+      for (ListEntry e : entries.toList()) {
+        String stored = new String(backend.get(ObjectKey.of(e.name())), StandardCharsets.ISO_8859_1);
+        assertFalse(stored.contains("cache-secret-marker-"), e.name() + " holds a file's bytes");
+      }
+    }
+    Path into = dir.resolve("encrypted-restore");
+    List<String> restore = new ArrayList<>(List.of("cache", "restore", "-C", into.toString(), "-k", "enc"));
+    restore.addAll(storage);
+    CliRun restored = CliRun.run(env, restore.toArray(String[]::new));
+    assertEquals(0, restored.code(), restored.out() + restored.err());
+    assertEquals(tree, FileTrees.snapshot(into.resolve("deps")));
   }
 
   @Test
