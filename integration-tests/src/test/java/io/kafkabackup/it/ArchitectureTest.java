@@ -106,4 +106,17 @@ class ArchitectureTest {
         .resideInAnyPackage("io.kafkabackup.backup..", "io.kafkabackup.cli..")
         .check(classes);
   }
+
+  /**
+   * Ciphers in four places only: the segment format (blocks), the cache's sealed archive (chunks), and the
+   * key-encryption providers (local AES key wrap, and the stand-ins' counterparts in the testkit). The
+   * engine, the CLI and the connectors encrypt nothing themselves, so there is no second copy of a format.
+   */
+  @Test
+  void ciphersLiveInTheFormatsAndTheKeyProvidersOnly() {
+    noClasses().that().resideOutsideOfPackages("io.kafkabackup.backup.format", "io.kafkabackup.cache",
+        "io.kafkabackup.storage.crypto", "io.kafkabackup.storage.testkit")
+        .should().dependOnClassesThat().haveFullyQualifiedName("javax.crypto.Cipher")
+        .check(classes);
+  }
 }
