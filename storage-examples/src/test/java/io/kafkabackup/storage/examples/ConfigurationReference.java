@@ -1,8 +1,10 @@
 package io.kafkabackup.storage.examples;
 
+import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.StorageBackends;
 import io.kafkabackup.storage.layer.StorageLayers;
 import io.kafkabackup.storage.spi.ConfigKey;
+import io.kafkabackup.storage.spi.KeyWrapperProvider;
 import io.kafkabackup.storage.spi.StorageBackendProvider;
 import io.kafkabackup.storage.spi.StorageLayer;
 import java.util.List;
@@ -49,6 +51,14 @@ final class ConfigurationReference {
     for (StorageBackendProvider p : providers) {
       md.append("\n## `storage.backend=").append(p.type()).append("`: ").append(p.description()).append("\n\n");
       keyTable(md, p.type(), p.configKeys());
+    }
+    md.append("\n## Encryption\n\n")
+        .append("`").append(KeyWrappers.KEK).append("` names the key-encryption provider; unset, nothing is encrypted ")
+        .append("(see [encryption.md](encryption.md)). Its keys are `storage.encryption.{provider}.*`.\n");
+    for (KeyWrapperProvider p : KeyWrappers.providers(ConfigurationReference.class.getClassLoader())) {
+      md.append("\n### `").append(KeyWrappers.KEK).append("=").append(p.type()).append("`: ").append(p.description())
+          .append("\n\n");
+      keyTable(md, "encryption." + p.type(), p.configKeys());
     }
     return md.toString();
   }
