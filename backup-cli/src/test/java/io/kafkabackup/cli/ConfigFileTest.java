@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +32,20 @@ class ConfigFileTest {
         Map.of());
     assertEquals(StorageSection.resolve(nested.section("storage"), dir, Map.of()),
         StorageSection.resolve(dotted.section("storage"), dir, Map.of()));
+  }
+
+  @Test
+  void anEncryptionBlockBecomesStorageEncryptionKeysInBothForms() {
+    String encryption = "  encryption:\n    kek: azure-key-vault\n    azure-key-vault:\n"
+        + "      key-id: https://v.vault.azure.net/keys/k\n";
+    Map<String, String> crd = StorageSection.resolve(ConfigFile.parse("f", "storage:\n  storageType: azure\n"
+        + "  azure:\n    accountName: acct\n    container: c\n" + encryption, Map.of()).section("storage"), dir, Map.of());
+    Map<String, String> ours = StorageSection.resolve(ConfigFile.parse("f", "storage:\n  backend: azure\n"
+        + encryption, Map.of()).section("storage"), dir, Map.of());
+    for (Map<String, String> keys : List.of(crd, ours)) {
+      assertEquals("azure-key-vault", keys.get("storage.encryption.kek"), keys.toString());
+      assertEquals("https://v.vault.azure.net/keys/k", keys.get("storage.encryption.azure-key-vault.key-id"));
+    }
   }
 
   @Test

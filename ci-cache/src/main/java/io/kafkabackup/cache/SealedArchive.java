@@ -1,5 +1,6 @@
 package io.kafkabackup.cache;
 
+import io.kafkabackup.storage.crypto.AesGcm;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.FilterOutputStream;
@@ -46,7 +47,7 @@ final class SealedArchive {
 
   private static Cipher cipher(int mode, SecretKey key, byte[] header, long index, boolean last)
       throws GeneralSecurityException {
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = AesGcm.cipher();
     cipher.init(mode, key, new GCMParameterSpec(TAG_BYTES * 8, ByteBuffer.allocate(12).putInt(0).putLong(index).array()));
     cipher.updateAAD(ByteBuffer.allocate(HEADER_BYTES + 9).put(header).putLong(index).put((byte) (last ? 1 : 0))
         .array());

@@ -1,5 +1,6 @@
 package io.kafkabackup.backup.format;
 
+import io.kafkabackup.storage.crypto.AesGcm;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import javax.crypto.AEADBadTagException;
@@ -74,7 +75,7 @@ final class SegmentCipher {
 
   private Cipher cipher(int mode, int kind, long index) throws GeneralSecurityException {
     byte[] nonce = ByteBuffer.allocate(12).putInt(kind).putLong(index).array();
-    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    Cipher cipher = AesGcm.cipher();
     cipher.init(mode, key.secretKey(), new GCMParameterSpec(TAG_BITS, nonce));
     return cipher;
   }

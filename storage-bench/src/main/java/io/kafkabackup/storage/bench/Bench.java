@@ -72,9 +72,12 @@ public final class Bench {
         case "connect":
           table = ConnectBench.run();
           break;
+        case "encryption":
+          table = EncryptionBench.run();
+          break;
         default:
           throw new IllegalArgumentException("unknown workload '" + w + "'; known: providers, memory, azure-tuning, pipeline, cache, codec, azure-cli, history, "
-              + "connect");
+              + "connect, encryption");
       }
       write(out.resolve(w + ".md"), table);
       System.out.println(table);

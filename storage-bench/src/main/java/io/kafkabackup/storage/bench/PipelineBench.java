@@ -127,8 +127,8 @@ final class PipelineBench {
       throws Exception {
     if (childHeapMib() <= 0) {
       long cpu0 = cpuNanos();
-      long[] done = PipelineChild.run(fixture.backend, mode, topic, Map.of("bootstrap.servers", bootstrap),
-          Long.MAX_VALUE);
+      long[] done = PipelineChild.run(fixture.backend, mode, topic, topic, Map.of("bootstrap.servers", bootstrap),
+          Long.MAX_VALUE, null);
       return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
     }
     List<String> storage = new ArrayList<>();

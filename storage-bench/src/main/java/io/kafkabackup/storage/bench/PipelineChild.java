@@ -8,6 +8,8 @@ import io.kafkabackup.backup.kafka.RestoreJob;
 import io.kafkabackup.backup.kafka.RestoreOptions;
 import io.kafkabackup.backup.kafka.RestoreResult;
 import io.kafkabackup.backup.kafka.TopicSelection;
+import io.kafkabackup.storage.KeyWrapper;
+import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
 import java.lang.management.ManagementFactory;
@@ -26,6 +28,8 @@ import java.util.Map;
 public final class PipelineChild {
   /** The argument that ends a backup's segments at a record count (the connect benchmark's). */
   static final String SEGMENT_RECORDS = "backup.segment-max-records=";
+  /** The argument that names the job: the backup id, and the restore's target {@code <name>-restored}. */
+  static final String JOB_NAME = "job.name=";
 
   private PipelineChild() {
   }
@@ -33,8 +37,9 @@ public final class PipelineChild {
   /**
    * Runs the job.
    *
-   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value} (and
-   *     {@code backup.segment-max-records=N} for a backup whose segments end at a record count);
+   * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value} (with
+   *     {@code storage.encryption.*} for an encrypted backup), {@code backup.segment-max-records=N} for a
+   *     backup whose segments end at a record count, {@code job.name=ID} for a backup id other than the topic;
    *     or {@code produce|consume}, the topic, the bootstrap servers, the partitions and the records
    * @throws Exception on failure (exit code non-zero)
    */
@@ -51,16 +56,20 @@ public final class PipelineChild {
     } else {
       Map<String, String> config = new HashMap<>();
       long segmentRecords = Long.MAX_VALUE;
+      String name = topic;
       for (int i = 3; i < args.length; i++) {
         int eq = args[i].indexOf('=');
         if (args[i].startsWith(SEGMENT_RECORDS)) {
           segmentRecords = Long.parseLong(args[i].substring(eq + 1));
+        } else if (args[i].startsWith(JOB_NAME)) {
+          name = args[i].substring(eq + 1);
         } else {
           config.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
       }
-      try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open()) {
-        done = run(backend, mode, topic, Map.of("bootstrap.servers", args[2]), segmentRecords);
+      try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open();
+          KeyWrapper kek = KeyWrappers.open(config, Map.of(), PipelineChild.class.getClassLoader()).orElse(null)) {
+        done = run(backend, mode, topic, name, Map.of("bootstrap.servers", args[2]), segmentRecords, kek);
       }
     }
     long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
@@ -70,21 +79,21 @@ public final class PipelineChild {
   }
 
   /**
-   * Runs the pipeline benchmark's backup (defaults, the topic as backup id) or restore (into
-   * {@code <topic>-restored}).
+   * Runs the pipeline benchmark's backup of {@code topic} (defaults, {@code name} as backup id) or the
+   * restore of backup {@code name} (into {@code <name>-restored}), encrypted under {@code kek} if given.
    *
    * @return records, payload bytes as the job counts them, and the job's nanoseconds
    */
-  static long[] run(StorageBackend backend, String mode, String topic, Map<String, Object> kafka,
-      long segmentRecords) {
+  static long[] run(StorageBackend backend, String mode, String topic, String name, Map<String, Object> kafka,
+      long segmentRecords, KeyWrapper kek) {
     long t0 = System.nanoTime();
     if (mode.equals("backup")) {
-      BackupResult r = new BackupJob(backend, BackupOptions.builder(topic, TopicSelection.of(topic)).kafka(kafka)
-          .segmentLimits(64L * 1024 * 1024, segmentRecords, Duration.ofMinutes(5)).build()).run();
+      BackupResult r = new BackupJob(backend, BackupOptions.builder(name, TopicSelection.of(topic)).kafka(kafka)
+          .segmentLimits(64L * 1024 * 1024, segmentRecords, Duration.ofMinutes(5)).encryption(kek).build()).run();
       return new long[] {r.records(), r.bytes(), System.nanoTime() - t0};
     }
-    RestoreResult r = new RestoreJob(backend, RestoreOptions.builder(topic).kafka(kafka)
-        .renameTopic(topic, topic + "-restored").build()).run();
+    RestoreResult r = new RestoreJob(backend, RestoreOptions.builder(name).kafka(kafka)
+        .renameTopic(topic, name + "-restored").encryption(kek).build()).run();
     return new long[] {r.records(), r.bytes(), System.nanoTime() - t0};
   }
 }
