@@ -91,7 +91,8 @@ public final class PartitionLog {
   public static PartitionState read(StorageBackend storage, String backupId, SourcePartition partition) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return readOnce(storage, backupId, partition);
+        // An empty listing is believed from a second listing on: see readOnce.
+        return readOnce(storage, backupId, partition, attempt > 1);
       } catch (ObjectNotFoundException | LogChangedException e) {
         // A checkpoint was written and older commits deleted between the listing and the read, or while
         // the listing ran (a listing is not a snapshot: it may miss the new checkpoint and the old ones).
@@ -393,7 +394,8 @@ public final class PartitionLog {
         && Objects.equals(a.segment(), b.segment());
   }
 
-  private static PartitionState readOnce(StorageBackend storage, String backupId, SourcePartition partition) {
+  private static PartitionState readOnce(StorageBackend storage, String backupId, SourcePartition partition,
+      boolean emptyIsEmpty) {
     List<Long> sequences = new ArrayList<>();
     List<ObjectKey> keys = new ArrayList<>();
     try (Stream<ListEntry> entries = storage.list(BackupLayout.commitLogPrefix(backupId, partition))) {
@@ -407,7 +409,15 @@ public final class PartitionLog {
       });
     }
     if (keys.isEmpty()) {
-      return PartitionState.EMPTY;
+      if (emptyIsEmpty) {
+        return PartitionState.EMPTY;
+      }
+      // A listing is not a snapshot: one that ran across two checkpoints may find every commit it saw
+      // deleted by the time it looked at each (the filesystem lists names, then reads their metadata),
+      // although a log that has commits always holds its newest checkpoint. Only a second listing that
+      // also finds nothing means the log is empty; one more LIST for a new partition's first claim.
+      throw new LogChangedException("the commit log of " + partition + " in backup '" + backupId
+          + "' listed no commit");
     }
     List<Commit> tail = new ArrayList<>();
     for (int i = keys.size() - 1; i >= 0; i--) {
