@@ -60,7 +60,6 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,11 +81,6 @@ abstract class EncryptionContract extends TwoClusters {
   Path configDir;
   private final Map<String, String> keyValues = new HashMap<>();
   private int counter;
-
-  @BeforeAll
-  void noKeysYet() {
-    keyValues.clear();
-  }
 
   /** Writes a fresh 256-bit key under {@code id} into the key directory, as a mounted secret holds it. */
   private void addKey(String id) throws Exception {

@@ -77,21 +77,11 @@ public final class Rekey {
   private static String rekeyOne(StorageBackend storage, ObjectKey keyObject, KeyWrapper kek, String current) {
     for (int attempt = 1; ; attempt++) {
       ObjectMetadata meta = storage.stat(keyObject);
-      WrappedDataKey old = BackupJson.read(storage.get(keyObject), WrappedDataKey.class, keyObject.value());
+      WrappedDataKey old = SegmentKeys.read(storage, keyObject.value(), keyObject);
       if (old.kekProvider().equals(kek.type()) && old.kekId().equals(current)) {
         return null;
       }
-      if (!old.kekProvider().equals(kek.type())) {
-        throw new SegmentKeyException(keyObject.value(), "its data key is wrapped by " + old.kekProvider() + " key '"
-            + old.kekId() + "', and the configured key-encryption provider is " + kek.type(), null);
-      }
-      byte[] plain;
-      try {
-        plain = kek.unwrap(old.kekId(), Base64.getDecoder().decode(old.wrappedKey()));
-      } catch (KeyUnavailableException e) {
-        throw new SegmentKeyException(keyObject.value(), "its data key " + old.dataKeyId() + " cannot be unwrapped "
-            + "for re-wrapping: " + e.getMessage(), e);
-      }
+      byte[] plain = SegmentKeys.unwrap(kek, keyObject.value(), keyObject, old);
       try {
         WrappedKey wrapped = kek.wrap(plain);
         byte[] check = kek.unwrap(wrapped.keyId(), wrapped.bytes());

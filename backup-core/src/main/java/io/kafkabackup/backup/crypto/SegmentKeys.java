@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The envelope of encrypted segments: a fresh data key per segment, stored only wrapped by the
@@ -86,37 +87,13 @@ public final class SegmentKeys implements DataKeys {
       }
     }
     ObjectKey keyObject = BackupLayout.dataKey(ObjectKey.of(segment));
-    WrappedDataKey object;
-    try {
-      object = BackupJson.read(storage.get(keyObject), WrappedDataKey.class, keyObject.value());
-    } catch (ObjectNotFoundException e) {
-      throw new SegmentKeyException(segment, "its key object " + keyObject.value() + " is missing (data key " + id + ")",
-          null);
-    } catch (BackupException e) {
-      throw new SegmentKeyException(segment, e.getMessage(), e);
-    }
-    if (object.format() != WrappedDataKey.FORMAT) {
-      throw new SegmentKeyException(segment, "key object " + keyObject.value() + " has format " + object.format()
-          + ", this version reads format " + WrappedDataKey.FORMAT, null);
-    }
-    String wrappedBy = object.kekProvider() + " key '" + object.kekId() + "'";
+    WrappedDataKey object = read(storage, segment, keyObject);
     if (!id.equals(object.dataKeyId())) {
       throw new SegmentKeyException(segment, "key object " + keyObject.value() + " holds data key " + object.dataKeyId()
           + ", the segment's header names " + id, null);
     }
-    if (!kek.type().equals(object.kekProvider())) {
-      throw new SegmentKeyException(segment, "its data key " + id + " is wrapped by " + wrappedBy + ", and "
-          + "the configured key-encryption provider is " + kek.type(), null);
-    }
-    byte[] plain;
-    try {
-      plain = kek.unwrap(object.kekId(), Base64.getDecoder().decode(object.wrappedKey()));
-    } catch (KeyUnavailableException e) {
-      throw new SegmentKeyException(segment, "its data key " + id + " (wrapped by " + wrappedBy + ") cannot be "
-          + "unwrapped: " + e.getMessage(), e);
-    } catch (IllegalArgumentException e) {
-      throw new SegmentKeyException(segment, "key object " + keyObject.value() + " holds no base64 wrapped key", null);
-    }
+    String wrappedBy = object.kekProvider() + " key '" + object.kekId() + "'";
+    byte[] plain = unwrap(kek, segment, keyObject, object);
     DataKey key;
     try {
       key = new DataKey(keyId, plain);
@@ -130,5 +107,60 @@ public final class SegmentKeys implements DataKeys {
       resolved.put(segment, key);
     }
     return key;
+  }
+
+  /**
+   * Reads a key object, refusing one that is missing, unreadable or of a format this version does not know.
+   *
+   * @param owner what the key serves (a segment's key), for errors
+   */
+  static WrappedDataKey read(StorageBackend storage, String owner, ObjectKey keyObject) {
+    WrappedDataKey object;
+    try {
+      object = BackupJson.read(storage.get(keyObject), WrappedDataKey.class, keyObject.value());
+    } catch (ObjectNotFoundException e) {
+      throw new SegmentKeyException(owner, "its key object " + keyObject.value() + " is missing", null);
+    } catch (BackupException e) {
+      throw new SegmentKeyException(owner, e.getMessage(), e);
+    }
+    if (object.format() != WrappedDataKey.FORMAT) {
+      throw new SegmentKeyException(owner, "key object " + keyObject.value() + " has format " + object.format()
+          + ", this version reads format " + WrappedDataKey.FORMAT, null);
+    }
+    return object;
+  }
+
+  /**
+   * Unwraps the data key a key object holds with the configured KEK, which must be of the provider that
+   * wrapped it.
+   *
+   * @param owner what the key serves, for errors
+   * @return the data key's bytes; the caller clears them
+   */
+  static byte[] unwrap(KeyWrapper kek, String owner, ObjectKey keyObject, WrappedDataKey object) {
+    String wrappedBy = object.kekProvider() + " key '" + object.kekId() + "'";
+    if (!kek.type().equals(object.kekProvider())) {
+      throw new SegmentKeyException(owner, "its data key " + object.dataKeyId() + " is wrapped by " + wrappedBy
+          + ", and the configured key-encryption provider is " + kek.type(), null);
+    }
+    try {
+      return kek.unwrap(object.kekId(), Base64.getDecoder().decode(object.wrappedKey()));
+    } catch (KeyUnavailableException e) {
+      throw new SegmentKeyException(owner, "its data key " + object.dataKeyId() + " (wrapped by " + wrappedBy
+          + ") cannot be unwrapped: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new SegmentKeyException(owner, "key object " + keyObject.value() + " holds no base64 wrapped key", null);
+    }
+  }
+
+  /**
+   * The envelope of a store when a KEK is configured.
+   *
+   * @param storage where segments and key objects are
+   * @param kek the key-encryption key service, if configured
+   * @return the envelope, or null without a KEK
+   */
+  public static SegmentKeys of(StorageBackend storage, Optional<KeyWrapper> kek) {
+    return kek.map(k -> new SegmentKeys(storage, k)).orElse(null);
   }
 }

@@ -63,7 +63,7 @@ final class PartitionBackup {
     this.options = options;
     this.log = log;
     this.encoder = encoder;
-    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
+    this.keys = SegmentKeys.of(storage, options.keyWrapper());
     this.spanStart = spanStart;
     this.provenPosition = spanStart;
     this.newestCommittedTimestamp = log.state().current().maxTimestamp();

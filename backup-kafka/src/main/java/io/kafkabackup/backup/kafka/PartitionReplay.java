@@ -62,7 +62,7 @@ public final class PartitionReplay implements Iterator<PartitionReplay.Item>, Au
       int targetPartitions, long position) {
     this.storage = storage;
     this.options = options;
-    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
+    this.keys = SegmentKeys.of(storage, options.keyWrapper());
     this.source = source;
     this.targetPartitions = targetPartitions;
     this.position = position;

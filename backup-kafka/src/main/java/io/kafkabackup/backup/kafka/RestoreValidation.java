@@ -84,7 +84,7 @@ public final class RestoreValidation {
    */
   public RestoreValidation(StorageBackend storage, RestoreOptions options) {
     this.storage = storage;
-    this.keys = options.keyWrapper().map(kek -> new SegmentKeys(storage, kek)).orElse(null);
+    this.keys = SegmentKeys.of(storage, options.keyWrapper());
     this.options = options;
   }
 
