@@ -41,8 +41,8 @@ final class AzureCliAnchor {
       in.transferTo(out);
     }
     List<String> who = List.of("ours", "Azure SDK: 8 MiB x 4, downloadStream", "az CLI " + version + " (defaults)");
-    Map<String, List<Double>> up = new LinkedHashMap<>();
-    Map<String, List<Double>> down = new LinkedHashMap<>();
+    Map<String, List<Measurement.Sample>> up = new LinkedHashMap<>();
+    Map<String, List<Measurement.Sample>> down = new LinkedHashMap<>();
     try {
       for (int round = 0; round < rounds; round++) {
         try (Fixture f = Fixture.open("azure", scratch)) {

@@ -1,15 +1,12 @@
 package io.kafkabackup.storage.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.kafkabackup.backup.layout.SourcePartition;
 import io.kafkabackup.backup.log.PartitionLog;
 import io.kafkabackup.storage.testkit.ConnectCluster;
 import io.kafkabackup.storage.testkit.KafkaBroker;
-import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -176,7 +173,6 @@ final class ConnectBench {
 
   /** This process's CPU plus the worker's. */
   private static long cpuNanos(ConnectCluster.Worker worker) {
-    long own = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-    return own + worker.process().info().totalCpuDuration().orElse(Duration.ZERO).toNanos();
+    return CpuClock.nanos() + CpuClock.treeNanos(worker.process().toHandle());
   }
 }

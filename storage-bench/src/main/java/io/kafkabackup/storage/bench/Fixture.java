@@ -102,13 +102,16 @@ final class Fixture implements AutoCloseable {
    */
   private static Fixture azure() {
     AzuriteServer azurite = AzuriteServer.builder().mode(AzuriteServer.Mode.NPM).start();
+    ProcessHandle node = azurite.processHandle().orElseThrow(() -> new IllegalStateException(
+        "Azurite runs without a process of its own; its CPU could not be counted"));
+    CpuClock.register(node);
     AzuriteEndpoint az = azurite.endpoint();
     BlobContainerClient container = new BlobServiceClientBuilder().connectionString(az.connectionString())
         .buildClient().getBlobContainerClient(CONTAINER);
     container.create();
     Fixture f = new Fixture("azure", "Azure SDK", "BlobClient, 8 MiB x 4 for partitions", Map.of("storage.backend", "azure", "storage.azure.endpoint",
         az.blobEndpoint().toString(), "storage.azure.account-name", az.accountName(), "storage.azure.account-key",
-        az.accountKey(), "storage.azure.container", CONTAINER), List.of(azurite));
+        az.accountKey(), "storage.azure.container", CONTAINER), List.of(azurite, () -> CpuClock.unregister(node)));
     for (long[] cell : new long[][] {{8 * MIB, 4}, {16 * MIB, 4}, {8 * MIB, 8}}) {
       f.rawUploads.put(RawAzureTarget.label(cell[0], (int) cell[1]),
           new RawAzureTarget(container, cell[0], (int) cell[1], false));

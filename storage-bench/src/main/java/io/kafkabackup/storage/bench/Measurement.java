@@ -8,13 +8,23 @@ import java.util.Map;
 
 /**
  * Times transfers: warm-up runs first, then measured runs, reporting the median and the spread (min to
- * max) of the rate. A rate is "units" per second, where a run returns how many units it moved: bytes/10^6
- * for MB/s, operations for ops/s.
+ * max) of the rate, and the median CPU time per unit ({@link CpuClock}: this process and the servers a
+ * fixture registered). A rate is "units" per second, where a run returns how many units it moved:
+ * bytes/10^6 for MB/s, operations for ops/s.
  */
 final class Measurement {
   /** One transfer; returns the units it moved. */
   interface Run {
     double run() throws Exception;
+  }
+
+  /**
+   * One run: its rate, and the CPU seconds it cost per unit.
+   *
+   * @param rate units per second
+   * @param cpuPerUnit CPU seconds per unit (per MB: thousands of CPU seconds per GB)
+   */
+  record Sample(double rate, double cpuPerUnit) {
   }
 
   /**
@@ -24,8 +34,9 @@ final class Measurement {
    * @param median the median rate
    * @param min the slowest run
    * @param max the fastest run
+   * @param cpuPerUnit the median of the runs' CPU seconds per unit
    */
-  record Result(String name, double median, double min, double max) {
+  record Result(String name, double median, double min, double max, double cpuPerUnit) {
     String row() {
       return String.format(Locale.ROOT, "| %s | %.0f | %.0f–%.0f |", name, median, min, max);
     }
@@ -43,7 +54,7 @@ final class Measurement {
    * that a server slowing down as it fills, or a noisy neighbour, affects each of them alike.
    */
   static List<Result> interleaved(Map<String, Run> runs, int warmups, int iterations) throws Exception {
-    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, List<Sample>> rates = new LinkedHashMap<>();
     for (int i = 0; i < warmups + iterations; i++) {
       round(runs, i, i < warmups ? new LinkedHashMap<>() : rates);
     }
@@ -53,29 +64,36 @@ final class Measurement {
   }
 
   /** Runs each once, starting with a different one each round, and adds each rate to {@code rates}. */
-  static void round(Map<String, Run> runs, int round, Map<String, List<Double>> rates) throws Exception {
+  static void round(Map<String, Run> runs, int round, Map<String, List<Sample>> rates) throws Exception {
     List<String> names = new ArrayList<>(runs.keySet());
     for (int j = 0; j < names.size(); j++) {
       String name = names.get((round + j) % names.size());
-      double rate = time(runs.get(name));
-      rates.computeIfAbsent(name, n -> new ArrayList<>()).add(rate);
+      Sample sample = time(runs.get(name));
+      rates.computeIfAbsent(name, n -> new ArrayList<>()).add(sample);
     }
   }
 
-  /** Runs once and returns its rate in units per second. */
-  static double time(Run run) throws Exception {
+  /** Runs once and returns its rate in units per second and its CPU per unit. */
+  static Sample time(Run run) throws Exception {
+    long cpu0 = CpuClock.nanos();
     long start = System.nanoTime();
     double units = run.run();
-    return units / ((System.nanoTime() - start) / 1e9);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Sample(units / seconds, (CpuClock.nanos() - cpu0) / 1e9 / units);
   }
 
-  static Result result(String name, List<Double> rates) {
-    List<Double> sorted = new ArrayList<>(rates);
+  static Result result(String name, List<Sample> samples) {
+    List<Double> sorted = new ArrayList<>(samples.stream().map(Sample::rate).toList());
     sorted.sort(null);
-    int n = sorted.size();
-    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    Result r = new Result(name, median, sorted.get(0), sorted.get(n - 1));
+    List<Double> cpu = new ArrayList<>(samples.stream().map(Sample::cpuPerUnit).toList());
+    cpu.sort(null);
+    Result r = new Result(name, median(sorted), sorted.get(0), sorted.get(sorted.size() - 1), median(cpu));
     System.out.println(r.row());
     return r;
+  }
+
+  private static double median(List<Double> sorted) {
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
   }
 }

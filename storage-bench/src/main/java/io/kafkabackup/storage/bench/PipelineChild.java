@@ -1,6 +1,5 @@
 package io.kafkabackup.storage.bench;
 
-import com.sun.management.OperatingSystemMXBean;
 import io.kafkabackup.backup.kafka.BackupJob;
 import io.kafkabackup.backup.kafka.BackupOptions;
 import io.kafkabackup.backup.kafka.BackupResult;
@@ -12,7 +11,6 @@ import io.kafkabackup.storage.KeyWrapper;
 import io.kafkabackup.storage.KeyWrappers;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,7 +70,7 @@ public final class PipelineChild {
         done = run(backend, mode, topic, name, Map.of("bootstrap.servers", args[2]), segmentRecords, kek);
       }
     }
-    long cpu = ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    long cpu = CpuClock.nanos();
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
         .findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
     System.out.println("ok " + done[0] + " " + done[1] + " " + done[2] + " " + cpu + " " + hwm);

@@ -72,8 +72,8 @@ final class ProviderComparison {
    */
   private static String[] large(List<Row> rows, String provider, Path scratch, long size, Bench.Settings s,
       String[] only) throws Exception {
-    Map<String, List<Double>> up = new LinkedHashMap<>();
-    Map<String, List<Double>> down = new LinkedHashMap<>();
+    Map<String, List<Measurement.Sample>> up = new LinkedHashMap<>();
+    Map<String, List<Measurement.Sample>> down = new LinkedHashMap<>();
     String rawName = null;
     for (int round = 0; round < s.warmups() + s.iterations(); round++) {
       boolean measured = round >= s.warmups();
@@ -109,7 +109,7 @@ final class ProviderComparison {
     return new String[] {fastestRaw(upResults), fastestRaw(downResults)};
   }
 
-  private static List<Measurement.Result> results(Map<String, List<Double>> rates) {
+  private static List<Measurement.Result> results(Map<String, List<Measurement.Sample>> rates) {
     List<Measurement.Result> results = new ArrayList<>();
     rates.forEach((name, r) -> results.add(Measurement.result(name, r)));
     return results;
@@ -169,7 +169,7 @@ final class ProviderComparison {
     // Each bulk delete needs the objects back: re-upload them, untimed, between rounds.
     ExecutorService pool = Executors.newFixedThreadPool(32);
     try {
-      Map<String, List<Double>> rates = new LinkedHashMap<>();
+      Map<String, List<Measurement.Sample>> rates = new LinkedHashMap<>();
       for (int i = 0; i < rounds; i++) {
         for (Map.Entry<String, Target> t : targets.entrySet()) {
           List<String> k = keys.get(t.getKey());
@@ -190,7 +190,7 @@ final class ProviderComparison {
 
   /** A backup's shape: partitions writing at once, each streaming segments; a fresh server per round. */
   private static void partitions(List<Row> rows, String provider, Path scratch, Bench.Settings s) throws Exception {
-    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, List<Measurement.Sample>> rates = new LinkedHashMap<>();
     String rawName = null;
     for (int round = 0; round < s.warmups() + s.iterations(); round++) {
       try (Fixture f = Fixture.open(provider, scratch)) {
@@ -236,13 +236,14 @@ final class ProviderComparison {
   }
 
   private static String markdown(List<Row> rows) {
-    StringBuilder md = new StringBuilder("| provider | workload | implementation | median | spread |\n"
-        + "| --- | --- | --- | --- | --- |\n");
+    StringBuilder md = new StringBuilder("| provider | workload | implementation | median | spread | CPU |\n"
+        + "| --- | --- | --- | --- | --- | --- |\n");
     for (Row r : rows) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f–%.0f |%n", r.provider(), r.workload(),
-          r.implementation(), r.result().median(), r.result().min(), r.result().max()));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %.0f | %.0f–%.0f | %s |%n", r.provider(), r.workload(),
+          r.implementation(), r.result().median(), r.result().min(), r.result().max(), cpu(r)));
     }
-    md.append("\n| provider | workload | ours ÷ best raw cell | best raw cell |\n| --- | --- | --- | --- |\n");
+    md.append("\n| provider | workload | ours ÷ best raw cell | best raw cell | CPU ours / raw | CPU ours ÷ raw |\n"
+        + "| --- | --- | --- | --- | --- | --- |\n");
     Map<String, Row> oursByWorkload = new LinkedHashMap<>();
     for (Row r : rows) {
       if (r.implementation().equals(OURS)) {
@@ -250,8 +251,9 @@ final class ProviderComparison {
         rows.stream().filter(x -> x.provider().equals(r.provider()) && x.workload().equals(r.workload())
                 && !x.implementation().equals(OURS))
             .max((a, b) -> Double.compare(a.result().median(), b.result().median()))
-            .ifPresent(best -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", r.provider(),
-                r.workload(), bold(r.result().median() / best.result().median()), best.implementation())));
+            .ifPresent(best -> md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s / %s | %.2f |%n",
+                r.provider(), r.workload(), bold(r.result().median() / best.result().median()), best.implementation(),
+                cpu(r), cpu(best), r.result().cpuPerUnit() / best.result().cpuPerUnit())));
       }
     }
     md.append("\n| workload | Azure ÷ S3 (ours) |\n| --- | --- |\n");
@@ -263,6 +265,16 @@ final class ProviderComparison {
       }
     });
     return md.toString();
+  }
+
+  /**
+   * A cell's CPU cost: seconds per GB where the workload moves bytes (its unit is the MB), else
+   * microseconds per operation (or listed entry).
+   */
+  private static String cpu(Row r) {
+    double perUnit = r.result().cpuPerUnit();
+    return r.workload().contains("MB/s") ? String.format(Locale.ROOT, "%.1f s/GB", perUnit * 1000)
+        : String.format(Locale.ROOT, "%.0f µs/op", perUnit * 1e6);
   }
 
   /** Ratios under the 0.95 bar stand out. */

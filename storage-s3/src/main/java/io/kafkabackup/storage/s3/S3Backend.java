@@ -103,7 +103,8 @@ public final class S3Backend implements StorageBackend {
                 .build())
             .addExecutionInterceptor(new S3RequestObserver(new RequestLog(S3BackendProvider.TYPE,
                 settings.requestRecorder()))));
-    if (settings.md5()) {
+    if (settings.checksum() != S3Settings.Checksum.SDK) {
+      // The writer computes the checksum itself; the SDK adds none of its own (no second pass over the body).
       builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
           .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }

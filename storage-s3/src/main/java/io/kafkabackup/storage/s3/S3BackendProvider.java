@@ -53,9 +53,11 @@ public final class S3BackendProvider implements StorageBackendProvider {
 
   /** {@code storage.s3.checksum}. */
   public static final ConfigKey CHECKSUM = ConfigKey.builder("checksum", Type.CHOICE).defaultValue("md5")
-      .oneOf("md5", "sdk")
-      .description("Integrity check of uploads: 'md5' sends a Content-MD5 with every request body (works with "
-          + "every S3-compatible store); 'sdk' uses the SDK's flexible checksums (CRC32 trailers).").build();
+      .oneOf("md5", "crc32c", "sdk")
+      .description("Integrity check of uploads, verified by the store on every request body: 'md5' sends a "
+          + "Content-MD5 (every S3-compatible store checks it); 'crc32c' sends an x-amz-checksum-crc32c header "
+          + "computed before the request (AWS S3 and stores with flexible checksums; ~30 times cheaper in CPU "
+          + "than MD5); 'sdk' leaves it to the SDK's defaults (CRC32 in an aws-chunked trailer).").build();
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public S3BackendProvider() {

@@ -7,6 +7,7 @@ import io.kafkabackup.storage.kit.TransferKeys.Transfer;
 import io.kafkabackup.storage.spi.RequestRecorder;
 import io.kafkabackup.storage.spi.StorageConfig;
 import java.net.URI;
+import java.util.Locale;
 
 /**
  * The typed settings of one S3 backend, read once from the validated configuration.
@@ -22,13 +23,23 @@ import java.net.URI;
  * @param secretAccessKey the static secret, or {@code null}
  * @param sessionToken the session token, or {@code null}
  * @param transfer the shared transfer, retry and timeout settings
- * @param md5 whether to send Content-MD5 (else the SDK's checksums)
+ * @param checksum the integrity check each request body carries
  * @param requestRecorder where requests are recorded, or {@code null}
  */
 record S3Settings(
     StorageConfig config, KeyPrefix prefix, String bucket, String region, URI endpoint, boolean pathStyle,
     boolean allowInsecureHttp, String accessKeyId, String secretAccessKey, String sessionToken, Transfer transfer,
-    boolean md5, RequestRecorder requestRecorder) {
+    Checksum checksum, RequestRecorder requestRecorder) {
+
+  /** {@code storage.s3.checksum}: who computes the checksum the store verifies, and which one. */
+  enum Checksum {
+    /** Content-MD5, computed here. */
+    MD5,
+    /** x-amz-checksum-crc32c, computed here before the request is sent (a header, no trailer). */
+    CRC32C,
+    /** Whatever the SDK's defaults compute. */
+    SDK
+  }
 
   @Override
   public String toString() {
@@ -49,6 +60,7 @@ record S3Settings(
     }
     return new S3Settings(c, c.prefix(), bucket, c.string(REGION).orElseThrow(), c.url(ENDPOINT).orElse(null),
         c.booleanValue(PATH_STYLE), c.booleanValue(ALLOW_INSECURE_HTTP), c.string(ACCESS_KEY_ID).orElse(null),
-        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), TRANSFER.read(c), "md5".equals(c.string(CHECKSUM).orElse("md5")), c.requestRecorder().orElse(null));
+        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), TRANSFER.read(c), Checksum.valueOf(c.string(CHECKSUM).orElseThrow().toUpperCase(Locale.ROOT)),
+        c.requestRecorder().orElse(null));
   }
 }

@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -33,8 +35,10 @@ import software.amazon.awssdk.services.s3.model.UploadPartRequest;
  * Writes one S3 object: a small one with one PutObject, a large or unknown-length one as a multipart
  * upload whose parts go up in parallel and are joined by one CompleteMultipartUpload, so the object
  * appears atomically or not at all. Create-only and if-match are sent as {@code If-None-Match: *} and
- * {@code If-Match} on that final request. Every request body carries a Content-MD5 unless the SDK's own
- * checksums are chosen. A failed or abandoned upload is aborted, so no parts are left behind.
+ * {@code If-Match} on that final request. Every request body carries a checksum the store verifies: a
+ * Content-MD5 or an {@code x-amz-checksum-crc32c} computed here (the part checksums are repeated in the
+ * completion, as S3 requires), or the SDK's own. A failed or abandoned upload is aborted, so no parts are
+ * left behind.
  */
 final class S3Writer extends PartUploadWriter {
   /** S3's limits: 10,000 parts of at most 5 GiB. */
@@ -46,8 +50,9 @@ final class S3Writer extends PartUploadWriter {
   private final String bucket;
   private final String name;
   private final PutOptions options;
-  private final boolean md5;
+  private final S3Settings.Checksum checksum;
   private final AtomicReferenceArray<String> partEtags = new AtomicReferenceArray<>(LIMITS.maxParts());
+  private final AtomicReferenceArray<String> partChecksums = new AtomicReferenceArray<>(LIMITS.maxParts());
   private volatile String uploadId;
 
   S3Writer(S3Context context, ObjectKey key, PutOptions options, long expectedLength) {
@@ -57,15 +62,17 @@ final class S3Writer extends PartUploadWriter {
     this.bucket = context.settings().bucket();
     this.name = context.name(key);
     this.options = options;
-    this.md5 = context.settings().md5();
+    this.checksum = context.settings().checksum();
   }
 
   @Override
   protected ObjectMetadata putWhole(byte[] data, int length) {
     PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(name)
         .contentType(options.contentType()).metadata(options.metadata()).contentLength((long) length);
-    if (md5) {
+    if (checksum == S3Settings.Checksum.MD5) {
       request.contentMD5(md5(data, length));
+    } else if (checksum == S3Settings.Checksum.CRC32C) {
+      request.checksumCRC32C(crc32c(data, length));
     }
     WriteMode mode = options.mode();
     if (mode instanceof WriteMode.CreateOnly) {
@@ -79,16 +86,24 @@ final class S3Writer extends PartUploadWriter {
 
   @Override
   protected void startParts() {
-    uploadId = s3.createMultipartUpload(CreateMultipartUploadRequest.builder().bucket(bucket).key(name)
-        .contentType(options.contentType()).metadata(options.metadata()).build()).uploadId();
+    CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder().bucket(bucket).key(name)
+        .contentType(options.contentType()).metadata(options.metadata());
+    if (checksum == S3Settings.Checksum.CRC32C) {
+      request.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+    }
+    uploadId = s3.createMultipartUpload(request.build()).uploadId();
   }
 
   @Override
   protected void uploadPart(int index, byte[] data, int length) {
     UploadPartRequest.Builder request = UploadPartRequest.builder().bucket(bucket).key(name).uploadId(uploadId)
         .partNumber(index + 1).contentLength((long) length);
-    if (md5) {
+    if (checksum == S3Settings.Checksum.MD5) {
       request.contentMD5(md5(data, length));
+    } else if (checksum == S3Settings.Checksum.CRC32C) {
+      String crc = crc32c(data, length);
+      partChecksums.set(index, crc);
+      request.checksumCRC32C(crc);
     }
     partEtags.set(index, s3.uploadPart(request.build(), body(data, length, PutOptions.DEFAULT_CONTENT_TYPE)).eTag());
   }
@@ -97,7 +112,8 @@ final class S3Writer extends PartUploadWriter {
   protected ObjectMetadata completeParts(int partCount, long size) {
     List<CompletedPart> parts = new ArrayList<>(partCount);
     for (int i = 0; i < partCount; i++) {
-      parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).build());
+      parts.add(CompletedPart.builder().partNumber(i + 1).eTag(partEtags.get(i)).checksumCRC32C(partChecksums.get(i))
+          .build());
     }
     CompleteMultipartUploadRequest.Builder request = CompleteMultipartUploadRequest.builder().bucket(bucket).key(name)
         .uploadId(uploadId).multipartUpload(u -> u.parts(parts));
@@ -140,6 +156,15 @@ final class S3Writer extends PartUploadWriter {
   /** A replayable body over the buffer, without copying it: the buffer stays untouched until the call returns. */
   private static RequestBody body(byte[] data, int length, String contentType) {
     return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, contentType);
+  }
+
+  /** The base64 of the big-endian CRC32C, as {@code x-amz-checksum-crc32c} carries it. */
+  static String crc32c(byte[] data, int length) {
+    CRC32C crc = new CRC32C();
+    crc.update(data, 0, length);
+    int value = (int) crc.getValue();
+    return Base64.getEncoder().encodeToString(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16),
+        (byte) (value >>> 8), (byte) value});
   }
 
   static String md5(byte[] data, int length) {

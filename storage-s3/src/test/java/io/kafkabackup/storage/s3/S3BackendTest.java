@@ -3,6 +3,7 @@ package io.kafkabackup.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,14 +13,18 @@ import io.kafkabackup.storage.ObjectKey;
 import io.kafkabackup.storage.PutOptions;
 import io.kafkabackup.storage.StorageBackend;
 import io.kafkabackup.storage.StorageBackends;
+import io.kafkabackup.storage.testkit.FaultInjectingProxy;
 import io.kafkabackup.storage.testkit.RandomStream;
 import io.kafkabackup.storage.tck.ResourceRelease;
 import io.kafkabackup.storage.testkit.S3ProxyExtension;
 import io.kafkabackup.storage.testkit.TcpRelay;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -27,6 +32,8 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** What the S3 backend does beyond the shared contract, against an embedded S3Proxy. */
@@ -136,6 +143,48 @@ class S3BackendTest {
     }
     assertEquals(3, registry.get("storage.s3.requests").tags("operation", "UploadPart").timer().count());
     assertEquals(1, registry.get("storage.s3.requests").tags("operation", "CompleteMultipartUpload").timer().count());
+  }
+
+  /**
+   * The integrity check is computed once, by us, over exactly the bytes sent: each PutObject and
+   * UploadPart carries the chosen header with the digest of its own bytes, and the SDK adds no trailer of
+   * its own (a second pass over the body).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"md5", "crc32c"})
+  void everyRequestBodyCarriesTheChosenChecksumOfItsOwnBytes(String checksum) throws Exception {
+    int part = 5 * 1024 * 1024;
+    byte[] big = new RandomStream(2L * part + 17, 3).readAllBytes();
+    byte[] small = new RandomStream(1000, 4).readAllBytes();
+    String header = checksum.equals("md5") ? "content-md5" : "x-amz-checksum-crc32c";
+    String other = checksum.equals("md5") ? "x-amz-checksum-crc32c" : "content-md5";
+    try (FaultInjectingProxy proxy = new FaultInjectingProxy(S3.endpoint().endpoint().getPort());
+         StorageBackend b = S3TestSupport.open(config("storage.s3.endpoint", "http://127.0.0.1:" + proxy.port(),
+             "storage.s3.checksum", checksum))) {
+      b.put(ObjectKey.of("small"), small);
+      b.put(ObjectKey.of("big"), new ByteArrayInputStream(big), StorageBackend.UNKNOWN_LENGTH, PutOptions.overwrite());
+      assertArrayEquals(small, b.get(ObjectKey.of("small")));
+      assertArrayEquals(big, b.get(ObjectKey.of("big")));
+
+      Map<String, String> expected = new HashMap<>();
+      expected.put("/small", checksum.equals("md5") ? S3Writer.md5(small, small.length) : S3Writer.crc32c(small, small.length));
+      for (int i = 0; i * part < big.length; i++) {
+        byte[] p = Arrays.copyOfRange(big, i * part, Math.min(big.length, (i + 1) * part));
+        expected.put("/big part " + (i + 1), checksum.equals("md5") ? S3Writer.md5(p, p.length) : S3Writer.crc32c(p, p.length));
+      }
+      Map<String, String> sent = new HashMap<>();
+      for (FaultInjectingProxy.Request r : proxy.requests()) {
+        if (!r.method().equals("PUT") || r.target().equals("/" + bucket)) {
+          continue;
+        }
+        String path = r.target().substring(("/" + bucket).length()).replaceAll("\\?.*", "");
+        String partNumber = r.query().replaceAll(".*partNumber=(\\d+).*", "$1");
+        sent.put(r.query().contains("partNumber=") ? path + " part " + partNumber : path, r.header(header));
+        assertNull(r.header(other), r.target());
+        assertNull(r.header("x-amz-trailer"), "no checksum of the SDK's own: " + r.target());
+      }
+      assertEquals(expected, sent);
+    }
   }
 
   @Test

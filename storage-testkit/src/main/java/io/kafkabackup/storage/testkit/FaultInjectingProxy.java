@@ -244,6 +244,18 @@ public final class FaultInjectingProxy implements AutoCloseable {
         }
         String[] responseLines = new String(responseHead, StandardCharsets.ISO_8859_1).split("\r\n");
         int status = Integer.parseInt(responseLines[0].split(" ")[1]);
+        // An interim answer (100 Continue, which S3Proxy sends when the SDK's Expect header asks for it) has no
+        // body: pass it on and read the final answer.
+        while (status >= 100 && status < 200) {
+          out.write(responseHead);
+          out.flush();
+          responseHead = readHead(upIn);
+          if (responseHead == null) {
+            return;
+          }
+          responseLines = new String(responseHead, StandardCharsets.ISO_8859_1).split("\r\n");
+          status = Integer.parseInt(responseLines[0].split(" ")[1]);
+        }
         boolean noBody = request.method().equals("HEAD") || status == 204 || status == 304;
         byte[] responseBody = noBody ? new byte[0] : readBody(upIn, headers(responseLines), true);
         out.write(responseHead);
