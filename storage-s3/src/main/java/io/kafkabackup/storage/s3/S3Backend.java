@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -118,6 +119,7 @@ public final class S3Backend implements StorageBackend {
     this.context = new S3Context(settings, s3, pool);
     LOG.atInfo().addKeyValue("bucket", settings.bucket()).addKeyValue("region", settings.region())
         .addKeyValue("endpoint", settings.endpoint()).addKeyValue("prefix", prefix.toString())
+        .addKeyValue("checksum", settings.checksum().name().toLowerCase(Locale.ROOT))
         .log("S3 backend opened; credentials: {}", settings.accessKeyId() != null ? "static" : "default chain");
   }
 
@@ -300,7 +302,8 @@ public final class S3Backend implements StorageBackend {
 
   @Override
   public String toString() {
-    return "S3Backend{bucket=" + settings.bucket() + ", endpoint=" + settings.endpoint() + ", prefix=" + prefix + "}";
+    return "S3Backend{bucket=" + settings.bucket() + ", endpoint=" + settings.endpoint() + ", prefix=" + prefix
+        + ", checksum=" + settings.checksum().name().toLowerCase(Locale.ROOT) + "}";
   }
 
   private void ensureOpen() {

@@ -52,12 +52,13 @@ public final class S3BackendProvider implements StorageBackendProvider {
   public static final TransferKeys TRANSFER = new TransferKeys(S3Writer.LIMITS, 5 * MIB, 5 * 1024 * MIB, "multipart part");
 
   /** {@code storage.s3.checksum}. */
-  public static final ConfigKey CHECKSUM = ConfigKey.builder("checksum", Type.CHOICE).defaultValue("md5")
-      .oneOf("md5", "crc32c", "sdk")
+  public static final ConfigKey CHECKSUM = ConfigKey.builder("checksum", Type.CHOICE).defaultValue("auto")
+      .oneOf("auto", "md5", "crc32c", "sdk")
       .description("Integrity check of uploads, verified by the store on every request body: 'md5' sends a "
           + "Content-MD5 (every S3-compatible store checks it); 'crc32c' sends an x-amz-checksum-crc32c header "
-          + "computed before the request (AWS S3 and stores with flexible checksums; ~30 times cheaper in CPU "
-          + "than MD5); 'sdk' leaves it to the SDK's defaults (CRC32 in an aws-chunked trailer).").build();
+          + "computed before the request (AWS S3 and stores with flexible checksums; far cheaper in CPU than "
+          + "MD5); 'sdk' leaves it to the SDK's defaults (CRC32 in an aws-chunked trailer); 'auto' is crc32c on "
+          + "AWS S3 (no endpoint set) and md5 on any other endpoint.").build();
 
   /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
   public S3BackendProvider() {

@@ -46,6 +46,15 @@ record S3Settings(
     return "S3Settings{bucket=" + bucket + ", region=" + region + ", endpoint=" + endpoint + ", prefix=" + prefix + "}";
   }
 
+  /** {@code auto}: CRC32C where the store is AWS S3 itself, MD5 where it may be any S3-compatible store. */
+  private static Checksum checksum(StorageConfig c) {
+    String chosen = c.string(CHECKSUM).orElseThrow();
+    if (chosen.equals("auto")) {
+      return c.has(ENDPOINT) ? Checksum.MD5 : Checksum.CRC32C;
+    }
+    return Checksum.valueOf(chosen.toUpperCase(Locale.ROOT));
+  }
+
   static S3Settings from(StorageConfig c) {
     String bucket = c.string(BUCKET).orElseThrow();
     if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
@@ -60,7 +69,7 @@ record S3Settings(
     }
     return new S3Settings(c, c.prefix(), bucket, c.string(REGION).orElseThrow(), c.url(ENDPOINT).orElse(null),
         c.booleanValue(PATH_STYLE), c.booleanValue(ALLOW_INSECURE_HTTP), c.string(ACCESS_KEY_ID).orElse(null),
-        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), TRANSFER.read(c), Checksum.valueOf(c.string(CHECKSUM).orElseThrow().toUpperCase(Locale.ROOT)),
+        c.string(SECRET_ACCESS_KEY).orElse(null), c.string(SESSION_TOKEN).orElse(null), TRANSFER.read(c), checksum(c),
         c.requestRecorder().orElse(null));
   }
 }
