@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,16 +34,19 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code bench.pipelineWarmupMiB} (an untimed filesystem cycle first, default 128; 0 for none).
  */
 final class PipelineBench {
-  private static final int VALUE_BYTES = 1000;
-  /** The backup's default segment size, for the raw write limit's objects. */
-  private static final long SEGMENT_BYTES = 64L * 1024 * 1024;
+  /** The records' value size. */
+  static final int VALUE_BYTES = 1000;
+  /** The bytes a record of these topics holds with its key and framing, as the store-side runs count them. */
+  static final int RECORD_BYTES = VALUE_BYTES + 24;
+  /** The backup's default segment size, for the store-side runs' objects. */
+  static final long SEGMENT_BYTES = 64L * 1024 * 1024;
 
   private PipelineBench() {
   }
 
   static String run() throws Exception {
     long mib = Long.getLong("bench.pipelineMiB", 256);
-    long records = mib * 1024 * 1024 / (VALUE_BYTES + 24);
+    long records = mib * 1024 * 1024 / RECORD_BYTES;
     List<String> providers = List.of(System.getProperty("bench.providers", "filesystem,azure,s3").split(","));
     StringBuilder md = new StringBuilder("## Backup and restore pipeline\n\n")
         .append(String.format(Locale.ROOT, "%,d records of ~1 KiB (%d MiB) per run, one KRaft broker on loopback; "
@@ -53,19 +54,21 @@ final class PipelineBench {
             + "of record payload; CPU is the CPU seconds per GB of this process (broker, S3Proxy), Azurite's and the "
             + "job's. The cold columns: the same producer and consumer in a JVM like the jobs'. The cost ratios "
             + "divide the backup's CPU by the cold consumer's plus the raw write's, the restore's by the cold "
-            + "producer's plus the raw read's (goal ≤ 1.2).%n%n",
+            + "producer's plus the raw read's (goal ≤ 1.2); the last three columns do the same with our backend "
+            + "writing and reading those bytes in a cold JVM like the jobs'.%n%n",
             records, mib, childHeapMib()))
         .append("| provider | partitions | producer (restore limit) | consumer (read limit) | raw SDK write (write limit) "
             + "| backup | backup ÷ slower limit | restore | restore ÷ producer "
             + "| CPU s/GB producer / consumer / raw write / backup / restore | job peak RSS MiB backup / restore "
             + "| cold producer / consumer: MB/s, CPU s/GB | backup ÷ slower cold limit | restore ÷ cold producer "
             + "| raw SDK read: MB/s, CPU s/GB | backup CPU ÷ (cold consumer + raw write) "
-            + "| restore CPU ÷ (cold producer + raw read) |\n"
-            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            + "| restore CPU ÷ (cold producer + raw read) | cold write / read through ours: MB/s, CPU s/GB "
+            + "| backup CPU ÷ (cold consumer + cold write) | restore CPU ÷ (cold producer + cold read) |\n"
+            + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     Path scratch = Files.createTempDirectory("bench-pipeline-");
     try (KafkaBroker broker = KafkaBroker.start()) {
       // Untimed: the first Kafka, backup and restore work of the JVM compiles the code every cell runs.
-      long warmupRecords = Long.getLong("bench.pipelineWarmupMiB", 128) * 1024 * 1024 / (VALUE_BYTES + 24);
+      long warmupRecords = Long.getLong("bench.pipelineWarmupMiB", 128) * 1024 * 1024 / RECORD_BYTES;
       if (warmupRecords > 0) {
         cell(broker, scratch, "warmup", "filesystem", 8, warmupRecords);
       }
@@ -146,13 +149,24 @@ final class PipelineBench {
       // as `partitions` writers at once, each streaming objects of the backup's segment size; then the read
       // limit reading them back. Both as the record rate they allow, on the store the jobs use next.
       Target raw = fixture.raw();
-      long perPartition = records * (VALUE_BYTES + 24) / partitions;
+      long perPartition = records * RECORD_BYTES / partitions;
       long cpu0 = cpuNanos();
       long t0 = System.nanoTime();
       List<String> written = Target.writeSegments(raw, "raw-write", partitions, perPartition, SEGMENT_BYTES);
       Rate write = new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
       Rate read = rawRead(raw, written, partitions, records);
       raw.deleteAll(written);
+      // The store's part of each job alone, through our backend in a cold JVM like the jobs': what the backup
+      // and the restore add beyond reading and writing is the rest.
+      String coldStore = "– | – | –";
+      Rate coldWrite = null;
+      Rate coldRead = null;
+      if (childHeapMib() > 0) {
+        List<String> args = new ArrayList<>(storageArgs(fixture));
+        args.addAll(List.of(PipelineChild.PARTITIONS + partitions, PipelineChild.RECORDS + records));
+        coldWrite = inChild("store-write", topic + "-store", bootstrap, args, -1);
+        coldRead = inChild("store-read", topic + "-store", bootstrap, args, -1);
+      }
       Rate backupRate = job(fixture, bootstrap, "backup", topic, records * VALUE_BYTES);
       Rate restoreRate = job(fixture, bootstrap, "restore", topic, -1);
       double limit = Math.min(consume.perSecond(), write.perSecond());
@@ -165,14 +179,20 @@ final class PipelineBench {
       // Without cold runs the warm producer and consumer are the parts the jobs' costs are compared with.
       Rate reader = coldConsume != null ? coldConsume : consume;
       Rate producer = coldProduce != null ? coldProduce : produce;
+      if (coldWrite != null) {
+        coldStore = String.format(Locale.ROOT, "%.0f / %.0f MB/s, %.1f / %.1f | %.2f | %.2f", coldWrite.megabytesPerSecond(),
+            coldRead.megabytesPerSecond(), coldWrite.cpuPerGb(), coldRead.cpuPerGb(),
+            backupRate.cpuPerGb() / (reader.cpuPerGb() + coldWrite.cpuPerGb()),
+            restoreRate.cpuPerGb() / (producer.cpuPerGb() + coldRead.cpuPerGb()));
+      }
       String row = String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %.2f | %.1f / %.1f / %.1f / %.1f / %.1f "
-          + "| %s / %s | %s | %.0f MB/s, %.1f | %.2f | %.2f |%n",
+          + "| %s / %s | %s | %.0f MB/s, %.1f | %.2f | %.2f | %s |%n",
           provider, partitions, produce, consume, write, backupRate, backupRate.perSecond() / limit,
           restoreRate, restoreRate.perSecond() / produce.perSecond(), produce.cpuPerGb(), consume.cpuPerGb(),
           write.cpuPerGb(), backupRate.cpuPerGb(), restoreRate.cpuPerGb(), backupRate.peakRssMib(),
           restoreRate.peakRssMib(), cold, read.megabytesPerSecond(), read.cpuPerGb(),
           backupRate.cpuPerGb() / (reader.cpuPerGb() + write.cpuPerGb()),
-          restoreRate.cpuPerGb() / (producer.cpuPerGb() + read.cpuPerGb()));
+          restoreRate.cpuPerGb() / (producer.cpuPerGb() + read.cpuPerGb()), coldStore);
       return new Cell(row, provider, partitions, backupRate, restoreRate, write, read);
     }
   }
@@ -197,9 +217,14 @@ final class PipelineBench {
           Long.MAX_VALUE, null);
       return new Rate(done[0], payload < 0 ? done[1] : payload, done[2], cpuNanos() - cpu0, "");
     }
+    return inChild(mode, topic, bootstrap, storageArgs(fixture), payload);
+  }
+
+  /** The fixture's storage configuration as a child's {@code key=value} arguments. */
+  private static List<String> storageArgs(Fixture fixture) {
     List<String> storage = new ArrayList<>();
     fixture.config.forEach((k, v) -> storage.add(k + "=" + v));
-    return inChild(mode, topic, bootstrap, storage, payload);
+    return storage;
   }
 
   /**
@@ -240,21 +265,10 @@ final class PipelineBench {
    * record rate it allows.
    */
   private static Rate rawRead(Target raw, List<String> keys, int partitions, long records) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(partitions);
-    try {
-      long cpu0 = cpuNanos();
-      long t0 = System.nanoTime();
-      List<Future<Long>> reads = new ArrayList<>();
-      for (String key : keys) {
-        reads.add(pool.submit(() -> raw.download(key)));
-      }
-      for (Future<Long> r : reads) {
-        r.get();
-      }
-      return new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
-    } finally {
-      pool.shutdownNow();
-    }
+    long cpu0 = cpuNanos();
+    long t0 = System.nanoTime();
+    Target.readAll(raw, keys, partitions);
+    return new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
   }
 
   private static long cpuNanos() {

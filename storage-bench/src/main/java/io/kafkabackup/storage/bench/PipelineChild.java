@@ -15,19 +15,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Runs one backup or restore of the pipeline benchmark in a JVM of its own, started by
  * {@link PipelineBench} with the heap under test, so that the job's memory is measured apart from the
  * broker and the emulators; or the plain producer or consumer the jobs are compared with, in the same
- * kind of JVM. Prints {@code ok <records> <bytes> <nanos> <process CPU nanos> <VmHWM>}.
+ * kind of JVM; or the store's part alone, through our backend in such a JVM: writing as many bytes as
+ * the records hold as segment-sized objects, or reading them back. Prints
+ * {@code ok <records> <bytes> <nanos> <process CPU nanos> <VmHWM>}.
  */
 public final class PipelineChild {
   /** The argument that ends a backup's segments at a record count (the connect benchmark's). */
   static final String SEGMENT_RECORDS = "backup.segment-max-records=";
   /** The argument that names the job: the backup id, and the restore's target {@code <name>-restored}. */
   static final String JOB_NAME = "job.name=";
+  /** The arguments of {@code store-write} and {@code store-read}: the writers or readers, and the records. */
+  static final String PARTITIONS = "store.partitions=";
+  static final String RECORDS = "store.records=";
+
 
   private PipelineChild() {
   }
@@ -38,7 +45,9 @@ public final class PipelineChild {
    * @param args {@code backup|restore}, the topic, the bootstrap servers, then {@code storage.*=value} (with
    *     {@code storage.encryption.*} for an encrypted backup), {@code backup.segment-max-records=N} for a
    *     backup whose segments end at a record count, {@code job.name=ID} for a backup id other than the topic;
-   *     or {@code produce|consume}, the topic, the bootstrap servers, the partitions and the records
+   *     or {@code produce|consume}, the topic, the bootstrap servers, the partitions and the records; or
+   *     {@code store-write|store-read}, the topic (the objects' prefix), the bootstrap servers (unused),
+   *     {@code store.partitions=N}, {@code store.records=N} and {@code storage.*=value}
    * @throws Exception on failure (exit code non-zero)
    */
   public static void main(String[] args) throws Exception {
@@ -55,9 +64,15 @@ public final class PipelineChild {
       Map<String, String> config = new HashMap<>();
       long segmentRecords = Long.MAX_VALUE;
       String name = topic;
+      int partitions = 1;
+      long records = 0;
       for (int i = 3; i < args.length; i++) {
         int eq = args[i].indexOf('=');
-        if (args[i].startsWith(SEGMENT_RECORDS)) {
+        if (args[i].startsWith(PARTITIONS)) {
+          partitions = Integer.parseInt(args[i].substring(eq + 1));
+        } else if (args[i].startsWith(RECORDS)) {
+          records = Long.parseLong(args[i].substring(eq + 1));
+        } else if (args[i].startsWith(SEGMENT_RECORDS)) {
           segmentRecords = Long.parseLong(args[i].substring(eq + 1));
         } else if (args[i].startsWith(JOB_NAME)) {
           name = args[i].substring(eq + 1);
@@ -67,13 +82,34 @@ public final class PipelineChild {
       }
       try (StorageBackend backend = StorageBackends.builder().config(config).environment(Map.of()).open();
           KeyWrapper kek = KeyWrappers.open(config, Map.of(), PipelineChild.class.getClassLoader()).orElse(null)) {
-        done = run(backend, mode, topic, name, Map.of("bootstrap.servers", args[2]), segmentRecords, kek);
+        done = mode.startsWith("store-") ? store(new OursTarget(backend), mode, topic, partitions, records)
+            : run(backend, mode, topic, name, Map.of("bootstrap.servers", args[2]), segmentRecords, kek);
       }
     }
     long cpu = CpuClock.nanos();
     String hwm = Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
         .findFirst().orElse("VmHWM: ? kB").replaceAll("\\s+", " ");
     System.out.println("ok " + done[0] + " " + done[1] + " " + done[2] + " " + cpu + " " + hwm);
+  }
+
+  /**
+   * The store's part of a backup or a restore alone: {@code partitions} writers storing as many bytes as
+   * {@code records} hold as segment-sized objects under {@code prefix/}, or as many readers reading every
+   * object there (whole, one GET each) and deleting them.
+   *
+   * @return records, their payload bytes as the jobs count them, and the nanoseconds
+   */
+  static long[] store(Target target, String mode, String prefix, int partitions, long records) throws Exception {
+    long perPartition = records * PipelineBench.RECORD_BYTES / partitions;
+    long t0 = System.nanoTime();
+    if (mode.equals("store-write")) {
+      Target.writeSegments(target, prefix, partitions, perPartition, PipelineBench.SEGMENT_BYTES);
+    } else {
+      List<String> keys = Target.segmentKeys(prefix, partitions, perPartition, PipelineBench.SEGMENT_BYTES);
+      Target.readAll(target, keys, partitions);
+      target.deleteAll(keys);
+    }
+    return new long[] {records, records * PipelineBench.VALUE_BYTES, System.nanoTime() - t0};
   }
 
   /**

@@ -48,25 +48,52 @@ interface Target {
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
     try {
-      List<Future<List<String>>> running = new ArrayList<>();
+      List<Future<?>> running = new ArrayList<>();
       for (int w = 0; w < writers; w++) {
         int writer = w;
         running.add(pool.submit(() -> {
-          List<String> keys = new ArrayList<>();
           for (long done = 0, seg = 0; done < bytesPerWriter; done += segmentBytes, seg++) {
-            String key = prefix + "/" + writer + "/" + seg;
             long size = Math.min(segmentBytes, bytesPerWriter - done);
-            target.upload(key, new RandomStream(size, writer * 1000L + seg), size);
-            keys.add(key);
+            target.upload(segmentKey(prefix, writer, seg), new RandomStream(size, writer * 1000L + seg), size);
           }
-          return keys;
+          return null;
         }));
       }
-      List<String> written = new ArrayList<>();
-      for (Future<List<String>> r : running) {
-        written.addAll(r.get());
+      for (Future<?> r : running) {
+        r.get();
       }
-      return written;
+      return segmentKeys(prefix, writers, bytesPerWriter, segmentBytes);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The keys {@link #writeSegments} writes with these arguments. */
+  static List<String> segmentKeys(String prefix, int writers, long bytesPerWriter, long segmentBytes) {
+    List<String> keys = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      for (long done = 0, seg = 0; done < bytesPerWriter; done += segmentBytes, seg++) {
+        keys.add(segmentKey(prefix, w, seg));
+      }
+    }
+    return keys;
+  }
+
+  private static String segmentKey(String prefix, int writer, long segment) {
+    return prefix + "/" + writer + "/" + segment;
+  }
+
+  /** Reads every object whole ({@link #download}), {@code readers} at once. */
+  static void readAll(Target target, List<String> keys, int readers) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(readers);
+    try {
+      List<Future<Long>> reads = new ArrayList<>();
+      for (String key : keys) {
+        reads.add(pool.submit(() -> target.download(key)));
+      }
+      for (Future<Long> r : reads) {
+        r.get();
+      }
     } finally {
       pool.shutdownNow();
     }
