@@ -83,10 +83,8 @@ final class Measurement {
   }
 
   static Result result(String name, List<Sample> samples) {
-    List<Double> sorted = new ArrayList<>(samples.stream().map(Sample::rate).toList());
-    sorted.sort(null);
-    List<Double> cpu = new ArrayList<>(samples.stream().map(Sample::cpuPerUnit).toList());
-    cpu.sort(null);
+    List<Double> sorted = samples.stream().map(Sample::rate).sorted().toList();
+    List<Double> cpu = samples.stream().map(Sample::cpuPerUnit).sorted().toList();
     Result r = new Result(name, median(sorted), sorted.get(0), sorted.get(sorted.size() - 1), median(cpu));
     System.out.println(r.row());
     return r;

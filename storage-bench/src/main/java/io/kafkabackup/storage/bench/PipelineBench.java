@@ -149,13 +149,8 @@ final class PipelineBench {
       // as `partitions` writers at once, each streaming objects of the backup's segment size; then the read
       // limit reading them back. Both as the record rate they allow, on the store the jobs use next.
       Target raw = fixture.raw();
-      long perPartition = records * RECORD_BYTES / partitions;
-      long cpu0 = cpuNanos();
-      long t0 = System.nanoTime();
-      List<String> written = Target.writeSegments(raw, "raw-write", partitions, perPartition, SEGMENT_BYTES);
-      Rate write = new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
-      Rate read = rawRead(raw, written, partitions, records);
-      raw.deleteAll(written);
+      Rate write = stored(raw, "store-write", partitions, records);
+      Rate read = stored(raw, "store-read", partitions, records);
       // The store's part of each job alone, through our backend in a cold JVM like the jobs': what the backup
       // and the restore add beyond reading and writing is the rest.
       String coldStore = "– | – | –";
@@ -260,15 +255,13 @@ final class PipelineBench {
   }
 
   /**
-   * The read limit of a restore: the raw SDK (plain NIO for the filesystem) reading back what the raw
-   * write stored, {@code partitions} readers at once, each a whole object per GET. Expressed as the
-   * record rate it allows.
+   * The raw SDK's (plain NIO's) write or read limit in this JVM: {@link PipelineChild#store}, the same work
+   * our backend does in the cold store-side runs, with this process's CPU.
    */
-  private static Rate rawRead(Target raw, List<String> keys, int partitions, long records) throws Exception {
+  private static Rate stored(Target raw, String mode, int partitions, long records) throws Exception {
     long cpu0 = cpuNanos();
-    long t0 = System.nanoTime();
-    Target.readAll(raw, keys, partitions);
-    return new Rate(records, records * VALUE_BYTES, System.nanoTime() - t0, cpuNanos() - cpu0);
+    long[] done = PipelineChild.store(raw, mode, "raw-write", partitions, records);
+    return new Rate(done[0], done[1], done[2], cpuNanos() - cpu0);
   }
 
   private static long cpuNanos() {

@@ -35,7 +35,6 @@ public final class PipelineChild {
   static final String PARTITIONS = "store.partitions=";
   static final String RECORDS = "store.records=";
 
-
   private PipelineChild() {
   }
 
@@ -93,23 +92,26 @@ public final class PipelineChild {
   }
 
   /**
-   * The store's part of a backup or a restore alone: {@code partitions} writers storing as many bytes as
-   * {@code records} hold as segment-sized objects under {@code prefix/}, or as many readers reading every
-   * object there (whole, one GET each) and deleting them.
+   * The store's part of a backup or a restore alone, on our backend or the raw SDK: {@code partitions}
+   * writers storing as many bytes as {@code records} hold as segment-sized objects under {@code prefix/},
+   * or as many readers reading every object there (whole, one GET each), then deleting them (untimed).
    *
    * @return records, their payload bytes as the jobs count them, and the nanoseconds
    */
   static long[] store(Target target, String mode, String prefix, int partitions, long records) throws Exception {
     long perPartition = records * PipelineBench.RECORD_BYTES / partitions;
     long t0 = System.nanoTime();
+    long nanos;
     if (mode.equals("store-write")) {
       Target.writeSegments(target, prefix, partitions, perPartition, PipelineBench.SEGMENT_BYTES);
+      nanos = System.nanoTime() - t0;
     } else {
       List<String> keys = Target.segmentKeys(prefix, partitions, perPartition, PipelineBench.SEGMENT_BYTES);
       Target.readAll(target, keys, partitions);
+      nanos = System.nanoTime() - t0;
       target.deleteAll(keys);
     }
-    return new long[] {records, records * PipelineBench.VALUE_BYTES, System.nanoTime() - t0};
+    return new long[] {records, records * PipelineBench.VALUE_BYTES, nanos};
   }
 
   /**
